@@ -1,0 +1,17 @@
+# Pishkhan web, worker and sandbox all run from this one image; compose picks the command.
+FROM node:20-bookworm-slim
+
+ENV NODE_ENV=production
+WORKDIR /app
+
+# Dependencies first so a source change does not reinstall them; tsx runs the TypeScript directly.
+COPY --chown=node:node package.json package-lock.json ./
+RUN npm ci --omit=dev && npm cache clean --force
+
+COPY --chown=node:node . .
+# Documents land here when DOCUMENT_STORE=local; a named volume mounted on it inherits this owner.
+RUN mkdir -p /app/data/documents && chown -R node:node /app/data
+
+USER node
+EXPOSE 3000
+CMD ["npm", "run", "web"]

@@ -1,0 +1,60 @@
+// Every SMS goes through the outbox: the dedupe key made in the workflow is unique there, so a
+// retried activity finds the row and never sends twice.
+import { ApplicationFailure } from '@temporalio/common';
+import type { SmsProvider } from '../adapters/sms';
+import { PermanentError } from '../adapters/http';
+import type { Db } from '../lib/db';
+import { renderText } from '../lib/text-template';
+
+export interface SmsRequest {
+  dedupeKey: string;
+  requestId?: number;
+  mobile: string;
+  purpose: string;
+  template: string;
+  vars: Record<string, unknown>;
+  /** vars kept out of the stored copy (a login code is stored only as a hash) */
+  secretVars?: string[];
+}
+
+function storedCopy(request: SmsRequest): string {
+  const masked = { ...request.vars };
+  for (const name of request.secretVars ?? []) masked[name] = '••••••';
+  return renderText(request.template, masked);
+}
+
+export function createSmsActivities(db: Db, provider: SmsProvider) {
+  return {
+    async sendSms(request: SmsRequest): Promise<'sent' | 'already-sent'> {
+      await db('sms_outbox')
+        .insert({
+          dedupe_key: request.dedupeKey,
+          request_id: request.requestId ?? null,
+          mobile: request.mobile,
+          purpose: request.purpose,
+          body: storedCopy(request),
+          provider: provider.name,
+        })
+        .onConflict('dedupe_key')
+        .ignore();
+      const row = await db('sms_outbox').where({ dedupe_key: request.dedupeKey }).first();
+      if (row.status === 'sent') return 'already-sent';
+      await db('sms_outbox').where({ id: row.id }).increment('attempts', 1);
+      try {
+        const body = renderText(request.template, request.vars);
+        const { providerMessageId } = await provider.send({ to: row.mobile, body, dedupeKey: row.dedupe_key });
+        await db('sms_outbox')
+          .where({ id: row.id })
+          .update({ status: 'sent', provider_message_id: providerMessageId, sent_at: db.fn.now(), last_error: null });
+        return 'sent';
+      } catch (error) {
+        const permanent = error instanceof PermanentError;
+        await db('sms_outbox')
+          .where({ id: row.id })
+          .update({ status: permanent ? 'failed' : 'retrying', last_error: (error as Error).message.slice(0, 500) });
+        if (permanent) throw ApplicationFailure.nonRetryable((error as Error).message, 'SmsRejected');
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,71 @@
+// SMS providers behind one interface; `dedupeKey` lets a provider drop a repeat of the same message.
+import type { Config } from '../../lib/config';
+import { requestJson, PermanentError } from '../http';
+
+export interface SmsMessage {
+  to: string;
+  body: string;
+  dedupeKey: string;
+}
+
+export interface SmsProvider {
+  name: string;
+  send(message: SmsMessage): Promise<{ providerMessageId: string }>;
+}
+
+/** The desk's own sandbox (sandbox/sms.ts): an outbox page for local use and tests. */
+export function sandboxSms(baseUrl: string): SmsProvider {
+  return {
+    name: 'sandbox',
+    async send({ to, body, dedupeKey }) {
+      const result = (await requestJson(`${baseUrl}/messages`, { body: { to, body, dedupeKey } })) as { id: string };
+      return { providerMessageId: String(result.id) };
+    },
+  };
+}
+
+/** Kavenegar's REST API: /v1/{key}/sms/send.json, `localid` makes a repeat send return the first message. */
+export function kavenegarSms(baseUrl: string, apiKey: string, sender?: string): SmsProvider {
+  return {
+    name: 'kavenegar',
+    async send({ to, body, dedupeKey }) {
+      const form: Record<string, string> = { receptor: to, message: body, localid: dedupeKey };
+      if (sender) form.sender = sender;
+      const result = (await requestJson(`${baseUrl}/v1/${encodeURIComponent(apiKey)}/sms/send.json`, { form })) as {
+        return?: { status: number; message: string };
+        entries?: { messageid: number }[];
+      };
+      if (result?.return?.status !== 200 || !result.entries?.length) {
+        throw new PermanentError(`kavenegar: ${result?.return?.message ?? 'unexpected answer'}`, result?.return?.status);
+      }
+      return { providerMessageId: String(result.entries[0].messageid) };
+    },
+  };
+}
+
+/** A generic JSON-over-HTTP gateway: POST {to, text, reference} with a bearer token, answers {id}. */
+export function genericHttpSms(url: string, token?: string): SmsProvider {
+  return {
+    name: 'http',
+    async send({ to, body, dedupeKey }) {
+      const headers: Record<string, string> = { 'idempotency-key': dedupeKey };
+      if (token) headers.authorization = `Bearer ${token}`;
+      const result = (await requestJson(url, { body: { to, text: body, reference: dedupeKey }, headers })) as { id?: string };
+      if (!result?.id) throw new PermanentError('the SMS gateway answered without a message id');
+      return { providerMessageId: String(result.id) };
+    },
+  };
+}
+
+export function smsProviderFromConfig(sms: Config['sms']): SmsProvider {
+  switch (sms.provider) {
+    case 'kavenegar':
+      if (!sms.kavenegarApiKey) throw new Error('KAVENEGAR_API_KEY must be set when SMS_PROVIDER=kavenegar');
+      return kavenegarSms(sms.kavenegarUrl, sms.kavenegarApiKey, sms.kavenegarSender);
+    case 'http':
+      if (!sms.httpUrl) throw new Error('SMS_HTTP_URL must be set when SMS_PROVIDER=http');
+      return genericHttpSms(sms.httpUrl, sms.httpToken);
+    default:
+      return sandboxSms(sms.sandboxUrl);
+  }
+}

@@ -1,0 +1,31 @@
+// What every route is given: the database, Temporal, the settings, and a few shared readers.
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import type { Config } from '../lib/config';
+import type { Db } from '../lib/db';
+import type { Sessions } from './session';
+import type { SubmitRequest } from './submission';
+
+export interface AppContext {
+  db: Db;
+  temporal: Client;
+  config: Config;
+  log: Logger;
+  sessions: Sessions;
+  submitRequest: SubmitRequest;
+}
+
+/** Keyset pagination cursors are opaque to users: base64url of the last row's sort values. */
+export function encodeCursor(values: unknown[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+export function decodeCursor(raw: unknown): unknown[] | null {
+  if (typeof raw !== 'string' || !raw || raw.length > 200) return null;
+  try {
+    const value = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    return Array.isArray(value) ? value : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,61 @@
+// Errors a user can cause carry a status and a message key; everything else is ours (500) or an outage (503).
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { translate, type Locale } from '../lib/i18n';
+
+export class UserError extends Error {
+  constructor(
+    readonly status: number,
+    readonly messageKey: string,
+    readonly vars: Record<string, unknown> = {},
+  ) {
+    super(messageKey);
+  }
+}
+
+export const notFound = () => new UserError(404, 'errors.notFound');
+export const forbidden = () => new UserError(403, 'errors.forbidden');
+
+const OUTAGE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001', '08003']);
+
+function isOutage(error: unknown): boolean {
+  const e = error as { code?: string; name?: string; message?: string };
+  if (e?.code && OUTAGE_CODES.has(e.code)) return true;
+  if (e?.name === 'KnexTimeoutError') return true;
+  return /Connection terminated|connect ECONNREFUSED|UNAVAILABLE|DEADLINE_EXCEEDED/.test(String(e?.message ?? ''));
+}
+
+export function errorHandler(log: Logger) {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const locale: Locale = res.locals.locale ?? 'fa';
+    let status = 500;
+    let messageKey = 'errors.internal';
+    let vars: Record<string, unknown> = {};
+    const e = error as { status?: number; statusCode?: number; messageKey?: string; type?: string; vars?: Record<string, unknown> };
+    if (error instanceof UserError) {
+      ({ status, messageKey, vars } = error);
+    } else if (e?.messageKey && e.status) {
+      status = e.status;
+      messageKey = e.messageKey;
+    } else if (e?.type === 'entity.too.large') {
+      status = 413;
+      messageKey = 'errors.tooLarge';
+    } else if (e?.type === 'entity.parse.failed' || (e?.status ?? e?.statusCode) === 400) {
+      status = 400;
+      messageKey = 'errors.badRequest';
+    } else if (isOutage(error)) {
+      status = 503;
+      messageKey = 'errors.unavailable';
+      log.warn({ err: error, path: req.path }, 'a backing service is unavailable');
+    } else {
+      log.error({ err: error, path: req.path }, 'unhandled error');
+    }
+    const message = translate(locale, messageKey, vars);
+    if (status === 503) res.set('Retry-After', '10');
+    if (req.path.startsWith('/api/')) {
+      res.status(status).type('application/problem+json').json({ type: 'about:blank', title: message, status, code: messageKey });
+      return;
+    }
+    res.status(status).render('error', { title: message, message, status });
+  };
+}

@@ -1,0 +1,109 @@
+// Filling a service's form: the form, the "check your answers" page, the submission and its confirmation.
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { currentServiceVersion } from '../../lib/catalog-sync';
+import { checkAnswers, type FieldError } from '../../lib/forms';
+import { translate, type Locale } from '../../lib/i18n';
+import type { ServiceDefinition } from '../../workflows/types';
+import type { AppContext } from '../context';
+import { notFound } from '../errors';
+
+export function requireCitizen(req: Request, res: Response, next: NextFunction) {
+  if (req.citizen) return next();
+  res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+}
+
+async function departmentOptions(ctx: AppContext) {
+  return ctx.db('departments').where({ is_secretariat: false }).orderBy('name').select('code as value', 'name as label');
+}
+
+function formFields(def: ServiceDefinition, answers: Record<string, string>, errors: FieldError[], departments: { value: string; label: string }[], locale: Locale) {
+  return def.fields.map((field) => {
+    const error = errors.find((e) => e.key === field.key);
+    const options = field.type === 'department' ? departments : field.options;
+    return {
+      ...field,
+      id: `f-${field.key}`,
+      value: answers[field.key] ?? '',
+      checked: answers[field.key] === 'yes',
+      options: options?.map((o) => ({ ...o, selected: o.value === answers[field.key] })),
+      isText: ['text', 'number', 'mobile', 'national-code', 'postal-code', 'email', 'jalali-date'].includes(field.type),
+      isTextarea: field.type === 'textarea',
+      isSelect: field.type === 'select' || field.type === 'department',
+      isCheckbox: field.type === 'checkbox',
+      inputMode: ['number', 'mobile', 'national-code', 'postal-code'].includes(field.type) ? 'numeric' : undefined,
+      inputType: field.type === 'email' ? 'email' : 'text',
+      error: error ? translate(locale, error.messageKey, error.vars) : null,
+    };
+  });
+}
+
+/** Answers as the citizen will read them on the check page: option labels instead of codes. */
+function readableAnswers(def: ServiceDefinition, answers: Record<string, string>, departments: { value: string; label: string }[], locale: Locale) {
+  return def.fields.map((field) => {
+    const raw = answers[field.key] ?? '';
+    const options = field.type === 'department' ? departments : field.options;
+    let shown = options?.find((o) => o.value === raw)?.label ?? raw;
+    if (field.type === 'checkbox') shown = translate(locale, raw ? 'common.yes' : 'common.no');
+    return { key: field.key, label: field.label, value: shown };
+  });
+}
+
+export function applyRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  const loadService = async (id: string) => {
+    const current = await currentServiceVersion(ctx.db, id);
+    if (!current) throw notFound();
+    return current;
+  };
+
+  router.get('/services/:id/apply', requireCitizen, async (req, res) => {
+    const { definition } = await loadService(req.params.id as string);
+    const draft = await ctx.db('drafts').where({ citizen_id: req.citizen!.id, service_id: definition.id }).first();
+    const fields = formFields(definition, draft?.answers ?? {}, [], await departmentOptions(ctx), res.locals.locale);
+    res.render('apply', { service: definition, fields, pageTitleText: definition.title });
+  });
+
+  router.post('/services/:id/apply', requireCitizen, async (req, res) => {
+    const { definition } = await loadService(req.params.id as string);
+    const departments = await departmentOptions(ctx);
+    const { answers, errors } = checkAnswers(definition.fields, req.body ?? {}, departments.map((d) => d.value));
+    // What the citizen typed is kept, even when it is not yet right.
+    await ctx.db('drafts')
+      .insert({ citizen_id: req.citizen!.id, service_id: definition.id, answers: JSON.stringify(answers), updated_at: ctx.db.fn.now() })
+      .onConflict(['citizen_id', 'service_id'])
+      .merge(['answers', 'updated_at']);
+    if (errors.length) {
+      const fields = formFields(definition, answers, errors, departments, res.locals.locale);
+      return res.status(422).render('apply', {
+        service: definition,
+        fields,
+        errorSummary: fields.filter((f) => f.error).map((f) => ({ id: f.id, message: f.error })),
+        pageTitleText: definition.title,
+      });
+    }
+    res.redirect(303, `/services/${definition.id}/check`);
+  });
+
+  router.get('/services/:id/check', requireCitizen, async (req, res) => {
+    const { definition } = await loadService(req.params.id as string);
+    const draft = await ctx.db('drafts').where({ citizen_id: req.citizen!.id, service_id: definition.id }).first();
+    if (!draft) return res.redirect(303, `/services/${definition.id}/apply`);
+    const rows = readableAnswers(definition, draft.answers, await departmentOptions(ctx), res.locals.locale);
+    res.render('check', { service: definition, rows, pageTitle: 'check.title' });
+  });
+
+  router.post('/services/:id/submit', requireCitizen, async (req, res) => {
+    const service = await loadService(req.params.id as string);
+    const draft = await ctx.db('drafts').where({ citizen_id: req.citizen!.id, service_id: service.definition.id }).first();
+    if (!draft) return res.redirect(303, `/services/${service.definition.id}/apply`);
+    // The draft is checked again: the service may have changed since it was saved.
+    const departments = await departmentOptions(ctx);
+    const { answers, errors } = checkAnswers(service.definition.fields, draft.answers, departments.map((d) => d.value));
+    if (errors.length) return res.redirect(303, `/services/${service.definition.id}/apply`);
+    const { trackingCode } = await ctx.submitRequest({ citizenId: req.citizen!.id, mobile: req.citizen!.mobile, service, answers });
+    res.redirect(303, `/requests/${trackingCode}/submitted`);
+  });
+
+  return router;
+}

@@ -1,0 +1,62 @@
+// The public catalogue and each service's card.
+import { Router } from 'express';
+import { currentServiceVersion } from '../../lib/catalog-sync';
+import { normalizePersianText, toLatinDigits } from '../../lib/persian';
+import { decodeCursor, encodeCursor, type AppContext } from '../context';
+import { notFound } from '../errors';
+
+const PAGE = 50;
+
+export async function listServices(ctx: AppContext, query: { q?: unknown; category?: unknown; after?: unknown }) {
+  const q = typeof query.q === 'string' ? normalizePersianText(toLatinDigits(query.q)).toLowerCase().slice(0, 100) : '';
+  const category = typeof query.category === 'string' ? query.category.slice(0, 200) : '';
+  const cursor = decodeCursor(query.after);
+  const rows = await ctx.db('services')
+    .whereNull('retired_at')
+    .modify((b) => {
+      if (q) for (const word of q.split(' ').filter(Boolean)) b.where('search_text', 'like', `%${word.replace(/[%_\\]/g, '\\$&')}%`);
+      if (category) b.where({ category });
+      if (cursor) b.where('id', '>', String(cursor[0]));
+    })
+    .orderBy('id')
+    .limit(PAGE + 1)
+    .select('id', 'title', 'category', 'current_version');
+  const more = rows.length > PAGE;
+  const page = rows.slice(0, PAGE);
+  const summaries = page.length
+    ? await ctx.db('service_versions as v')
+        .join('services as s', function () {
+          this.on('v.service_id', 's.id').andOn('v.version', 's.current_version');
+        })
+        .whereIn('s.id', page.map((r: { id: string }) => r.id))
+        .select('s.id', ctx.db.raw("v.definition->>'summary' as summary"))
+    : [];
+  const summaryOf = new Map(summaries.map((s: { id: string; summary: string }) => [s.id, s.summary]));
+  return {
+    q,
+    category,
+    services: page.map((r: { id: string; title: string; category: string; current_version: number }) => ({ id: r.id, title: r.title, category: r.category, version: r.current_version, summary: summaryOf.get(r.id) ?? '' })),
+    next: more ? encodeCursor([page[page.length - 1].id]) : null,
+  };
+}
+
+export function catalogRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  router.get('/', async (req, res) => {
+    const [list, categories] = await Promise.all([
+      listServices(ctx, req.query),
+      ctx.db('services').whereNull('retired_at').distinct('category').orderBy('category').pluck('category'),
+    ]);
+    res.render('catalog', { ...list, categories, pageTitle: 'catalog.title' });
+  });
+
+  router.get('/services/:id', async (req, res) => {
+    const current = await currentServiceVersion(ctx.db, req.params.id);
+    if (!current) throw notFound();
+    const department = await ctx.db('departments').where({ code: current.definition.responsibleUnit.department }).first();
+    res.render('service', { service: current.definition, version: current.version, department, pageTitleText: current.definition.title });
+  });
+
+  return router;
+}

@@ -1,0 +1,44 @@
+// The JSON API under /api: the catalogue and a citizen's own requests. Described in api/openapi.json.
+import { Router } from 'express';
+import { currentServiceVersion } from '../../lib/catalog-sync';
+import type { AppContext } from '../context';
+import { notFound, UserError } from '../errors';
+import { citizenTimeline, findRequest, requestHistory } from '../request-reader';
+import { listServices } from './catalog';
+
+export function jsonApiRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  router.get('/api/services', async (req, res) => {
+    const list = await listServices(ctx, req.query);
+    res.json({ items: list.services, next: list.next });
+  });
+
+  router.get('/api/services/:id', async (req, res) => {
+    const current = await currentServiceVersion(ctx.db, req.params.id);
+    if (!current) throw notFound();
+    res.json({ version: current.version, ...current.definition });
+  });
+
+  router.get('/api/requests/:code', async (req, res) => {
+    if (!req.citizen) throw new UserError(401, 'errors.loginRequired');
+    const request = await findRequest(ctx.db, req.params.code);
+    if (!request || request.citizen_id !== req.citizen.id) throw notFound();
+    const history = citizenTimeline(await requestHistory(ctx.db, request.id));
+    res.json({
+      trackingCode: request.tracking_code,
+      serviceId: request.service_id,
+      status: request.status,
+      letterNumber: request.letter_number,
+      slaDueAt: request.sla_due_at,
+      createdAt: request.created_at,
+      history,
+    });
+  });
+
+  router.use('/api', () => {
+    throw notFound();
+  });
+
+  return router;
+}

@@ -1,0 +1,142 @@
+// Behind the counter: the inbox of my departments, a request's file, and decisions on it.
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { Router, type Request } from 'express';
+import { workflowIdFor } from '../../lib/temporal';
+import { decide, REFUSALS, type Refusal } from '../../workflows/messages';
+import type { Decision, DecisionKind } from '../../workflows/types';
+import { audit } from '../audit';
+import { decodeCursor, encodeCursor, type AppContext } from '../context';
+import { notFound, UserError } from '../errors';
+import { findRequest, requestHistory, serviceSnapshot, type RequestRow } from '../request-reader';
+import { requireStaff } from './staff-login';
+
+const PAGE = 25;
+const OPEN = ['submitted', 'pending_review', 'needs_info', 'awaiting_payment', 'in_progress', 'approved', 'delivered'];
+const DECISIONS: DecisionKind[] = ['approve', 'reject', 'needs_info', 'forward'];
+
+export function canSee(req: Request, request: Pick<RequestRow, 'department_id'>): boolean {
+  const staff = req.staff!;
+  return staff.role === 'admin' || (request.department_id !== null && staff.departmentIds.includes(request.department_id));
+}
+
+/** Why Temporal refused a decision, as one of the codes pages translate. */
+export function refusalOf(error: unknown): Refusal | null {
+  if (error instanceof WorkflowNotFoundError) return 'not-awaiting-review';
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === 'DecisionRefused') {
+    return REFUSALS.includes(error.cause.message as Refusal) ? (error.cause.message as Refusal) : null;
+  }
+  if (/already completed|workflow execution already completed/i.test(String((error as Error)?.message))) return 'not-awaiting-review';
+  return null;
+}
+
+export function staffRequestRoutes(ctx: AppContext): Router {
+  const router = Router();
+  router.use('/staff', (req, res, next) => (req.path === '/login' ? next() : requireStaff(req, res, next)));
+
+  const visibleRequest = async (req: Request) => {
+    const request = await findRequest(ctx.db, req.params.code as string);
+    if (!request || !canSee(req, request)) throw notFound();
+    return request;
+  };
+
+  router.get('/staff', async (req, res) => {
+    const staff = req.staff!;
+    const status = typeof req.query.status === 'string' && OPEN.concat(['rejected', 'closed', 'cancelled', 'expired']).includes(req.query.status) ? req.query.status : '';
+    const serviceId = typeof req.query.service === 'string' ? req.query.service.slice(0, 64) : '';
+    const sla = ['on_time', 'warning', 'breached'].includes(String(req.query.sla)) ? String(req.query.sla) : '';
+    const cursor = decodeCursor(req.query.after);
+    const rows = await ctx.db('requests as r')
+      .join('services as s', 's.id', 'r.service_id')
+      .modify((b) => {
+        if (staff.role !== 'admin') b.whereIn('r.department_id', staff.departmentIds.length ? staff.departmentIds : [-1]);
+        if (status) b.where('r.status', status);
+        else b.whereNull('r.closed_at');
+        if (serviceId) b.where('r.service_id', serviceId);
+        if (sla) b.where('r.sla_state', sla);
+        if (cursor) b.whereRaw('(r.sla_due_at, r.id) > (?::timestamptz, ?)', [String(cursor[0]), Number(cursor[1])]);
+      })
+      .orderBy([{ column: 'r.sla_due_at' }, { column: 'r.id' }])
+      .limit(PAGE + 1)
+      .select('r.id', 'r.tracking_code', 'r.status', 'r.applicant_name', 'r.sla_due_at', 'r.sla_state', 'r.created_at', 'r.letter_number', 's.title as service_title');
+    const more = rows.length > PAGE;
+    const page = rows.slice(0, PAGE);
+    const last = page[page.length - 1];
+    const services = await ctx.db('services').orderBy('title').select('id', 'title');
+    res.render('staff/inbox', {
+      requests: page,
+      filters: { status, service: serviceId, sla },
+      statuses: OPEN.concat(['rejected', 'closed', 'cancelled', 'expired']),
+      services,
+      next: more ? encodeCursor([new Date(last.sla_due_at).toISOString(), last.id]) : null,
+      done: DECISIONS.includes(req.query.done as DecisionKind) ? req.query.done : null,
+      doneCode: typeof req.query.code === 'string' && /^\d{12}$/.test(req.query.code) ? req.query.code : null,
+      pageTitle: 'inbox.title',
+    });
+  });
+
+  const requestPage = async (req: Request, request: RequestRow, extra: Record<string, unknown> = {}) => {
+    const [service, events, inquiries, sms, departments, letter] = await Promise.all([
+      serviceSnapshot(ctx.db, request),
+      requestHistory(ctx.db, request.id),
+      ctx.db('inquiries').where({ request_id: request.id }).orderBy('id'),
+      ctx.db('sms_outbox').where({ request_id: request.id }).orderBy('id').select('purpose', 'body', 'status', 'created_at', 'sent_at'),
+      ctx.db('departments').orderBy('name').select('id', 'name', 'code'),
+      ctx.db('letters').where({ request_id: request.id }).first(),
+    ]);
+    const answers = service.fields.map((f) => ({ label: f.label, value: request.answers[f.key] ?? '' }));
+    const step = service.steps.find((s) => s.id === request.step_id);
+    const allowed = request.awaiting === 'review' && step?.type === 'review' ? step.decisions ?? ['approve', 'reject', 'needs_info'] : [];
+    return {
+      request,
+      service,
+      answers,
+      events,
+      inquiries,
+      sms,
+      letter,
+      department: departments.find((d) => d.id === request.department_id),
+      forwardTargets: departments.filter((d) => d.id !== request.department_id && d.code !== 'secretariat'),
+      decisions: allowed,
+      pageTitle: 'staffRequest.title',
+      ...extra,
+    };
+  };
+
+  router.get('/staff/requests/:code', async (req, res) => {
+    const request = await visibleRequest(req);
+    await audit(ctx.db, req, 'view_request', { requestId: request.id });
+    res.render('staff/request', await requestPage(req, request, { done: typeof req.query.done === 'string' ? req.query.done : null }));
+  });
+
+  router.post('/staff/requests/:code/decision', async (req, res) => {
+    const request = await visibleRequest(req);
+    const kind = String(req.body.kind ?? '') as DecisionKind;
+    if (!DECISIONS.includes(kind)) throw new UserError(400, 'errors.badRequest');
+    const reason = String(req.body.reason ?? '').trim().slice(0, 2000);
+    const forwardTo = Number(req.body.forwardTo) || undefined;
+    const staff = req.staff!;
+    const decision: Decision = {
+      kind,
+      reason: reason || undefined,
+      forwardToDepartmentId: forwardTo,
+      actor: { staffId: staff.id, username: staff.username, role: staff.role, departmentIds: staff.departmentIds },
+    };
+    try {
+      const result = await ctx.temporal.workflow.getHandle(workflowIdFor(request.tracking_code)).executeUpdate(decide, { args: [decision] });
+      await audit(ctx.db, req, `decision_${kind}`, { requestId: request.id, reason: reason || undefined, forwardTo, resultStatus: result.status });
+      // A request routed to another department leaves my view: back to the inbox, with word of what happened.
+      const after = (await findRequest(ctx.db, request.tracking_code))!;
+      if (canSee(req, after)) res.redirect(303, `/staff/requests/${request.tracking_code}?done=${kind}`);
+      else res.redirect(303, `/staff?done=${kind}&code=${request.tracking_code}`);
+    } catch (error) {
+      const refusal = refusalOf(error);
+      if (!refusal) throw error;
+      await audit(ctx.db, req, 'decision_refused', { requestId: request.id, kind, refusal });
+      const fresh = (await findRequest(ctx.db, request.tracking_code))!;
+      res.status(409).render('staff/request', await requestPage(req, fresh, { refusal: `refusals.${refusal}`, reasonInput: reason }));
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,78 @@
+// Following a request: my requests, one request, and public tracking by code and mobile.
+import { Router } from 'express';
+import { toLatinDigits } from '../../lib/persian';
+import { decodeCursor, encodeCursor, type AppContext } from '../context';
+import { notFound } from '../errors';
+import { citizenTimeline, findRequest, requestHistory, serviceSnapshot, type RequestRow } from '../request-reader';
+import { requireCitizen } from './apply';
+
+const PAGE = 20;
+
+export function trackRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  const ownRequest = async (code: string, citizenId: number) => {
+    const request = await findRequest(ctx.db, code);
+    // Another citizen's request is answered exactly like a missing one.
+    if (!request || request.citizen_id !== citizenId) throw notFound();
+    return request;
+  };
+
+  const statusPage = async (request: RequestRow, full: boolean) => {
+    const [service, events] = await Promise.all([serviceSnapshot(ctx.db, request), requestHistory(ctx.db, request.id)]);
+    return {
+      request,
+      service,
+      full,
+      timeline: citizenTimeline(events),
+      open: !['rejected', 'closed', 'cancelled', 'expired'].includes(request.status),
+    };
+  };
+
+  router.get('/requests', requireCitizen, async (req, res) => {
+    const cursor = decodeCursor(req.query.after);
+    const rows = await ctx.db('requests as r')
+      .join('services as s', 's.id', 'r.service_id')
+      .where('r.citizen_id', req.citizen!.id)
+      .modify((b) => {
+        if (cursor) b.where('r.id', '<', Number(cursor[0]));
+      })
+      .orderBy('r.id', 'desc')
+      .limit(PAGE + 1)
+      .select('r.id', 'r.tracking_code', 'r.status', 'r.created_at', 'r.letter_number', 's.title as service_title');
+    const more = rows.length > PAGE;
+    const page = rows.slice(0, PAGE);
+    res.render('my-requests', { requests: page, next: more ? encodeCursor([page[page.length - 1].id]) : null, pageTitle: 'myRequests.title' });
+  });
+
+  router.get('/requests/:code/submitted', requireCitizen, async (req, res) => {
+    const request = await ownRequest(req.params.code as string, req.citizen!.id);
+    const service = await serviceSnapshot(ctx.db, request);
+    res.render('submitted', { request, service, pageTitle: 'submitted.title' });
+  });
+
+  router.get('/requests/:code', requireCitizen, async (req, res) => {
+    const request = await ownRequest(req.params.code as string, req.citizen!.id);
+    res.render('request', { ...(await statusPage(request, true)), pageTitle: 'request.title' });
+  });
+
+  router.get('/track', (req, res) => {
+    res.render('track', { pageTitle: 'track.title' });
+  });
+
+  router.get('/track/:code', (req, res) => {
+    res.render('track', { code: req.params.code, pageTitle: 'track.title' });
+  });
+
+  router.post('/track', async (req, res) => {
+    const code = toLatinDigits(String(req.body.code ?? '')).replace(/\D/g, '');
+    const lastFour = toLatinDigits(String(req.body.lastFour ?? '')).replace(/\D/g, '');
+    const request = await findRequest(ctx.db, code);
+    if (!request || lastFour.length !== 4 || !request.mobile.endsWith(lastFour)) {
+      return res.status(404).render('track', { code, error: 'track.notFound', pageTitle: 'track.title' });
+    }
+    res.render('request', { ...(await statusPage(request, false)), pageTitle: 'request.title' });
+  });
+
+  return router;
+}

@@ -1,0 +1,99 @@
+// Sessions live in PostgreSQL (any web replica can serve any visitor); the cookie holds only a random token.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import type { Db } from '../lib/db';
+
+export const SESSION_COOKIE = 'pk_session';
+export const CSRF_COOKIE = 'pk_csrf';
+const CITIZEN_TTL_MS = 2 * 60 * 60 * 1000;
+const STAFF_TTL_MS = 8 * 60 * 60 * 1000;
+
+export interface StaffUser {
+  id: number;
+  username: string;
+  displayName: string;
+  role: 'secretariat' | 'reviewer' | 'supervisor' | 'admin';
+  departmentIds: number[];
+}
+
+export interface CitizenUser {
+  id: number;
+  mobile: string;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    citizen?: CitizenUser;
+    staff?: StaffUser;
+    sessionId?: string;
+  }
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export function createSessions(db: Db, secureCookies: boolean) {
+  const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure: secureCookies, path: '/' };
+
+  async function load(req: Request, _res: Response, next: NextFunction) {
+    const token = req.cookies?.[SESSION_COOKIE];
+    if (typeof token !== 'string' || token.length !== 64) return next();
+    try {
+      const session = await db('sessions').where({ id: hashToken(token) }).where('expires_at', '>', db.fn.now()).first();
+      if (!session) return next();
+      req.sessionId = session.id;
+      if (session.kind === 'citizen') {
+        const citizen = await db('citizens').where({ id: session.citizen_id }).first();
+        if (citizen) req.citizen = { id: citizen.id, mobile: citizen.mobile };
+      } else if (session.kind === 'staff') {
+        const staff = await db('staff').where({ id: session.staff_id, active: true }).first();
+        if (staff) {
+          const departments = await db('staff_departments').where({ staff_id: staff.id }).pluck('department_id');
+          req.staff = { id: staff.id, username: staff.username, displayName: staff.display_name, role: staff.role, departmentIds: departments };
+        }
+      }
+      next();
+    } catch (error) {
+      next(error);
+    }
+  }
+
+  async function start(res: Response, who: { citizenId: number } | { staffId: number }) {
+    const token = randomBytes(32).toString('hex');
+    const staff = 'staffId' in who;
+    const ttl = staff ? STAFF_TTL_MS : CITIZEN_TTL_MS;
+    await db('sessions').insert({
+      id: hashToken(token),
+      kind: staff ? 'staff' : 'citizen',
+      citizen_id: staff ? null : who.citizenId,
+      staff_id: staff ? who.staffId : null,
+      expires_at: new Date(Date.now() + ttl),
+    });
+    res.cookie(SESSION_COOKIE, token, { ...cookieOptions, maxAge: ttl });
+    // A new session gets a new CSRF token, so one planted before login is useless.
+    res.cookie(CSRF_COOKIE, randomBytes(24).toString('hex'), cookieOptions);
+  }
+
+  async function end(req: Request, res: Response) {
+    if (req.sessionId) await db('sessions').where({ id: req.sessionId }).delete();
+    res.clearCookie(SESSION_COOKIE, cookieOptions);
+  }
+
+  /** Double-submit token: a random cookie the page repeats in a hidden field (or `?_csrf=` on uploads). */
+  function csrf(req: Request, res: Response, next: NextFunction) {
+    let token = req.cookies?.[CSRF_COOKIE];
+    if (typeof token !== 'string' || token.length !== 48) {
+      token = randomBytes(24).toString('hex');
+      res.cookie(CSRF_COOKIE, token, cookieOptions);
+    }
+    res.locals.csrfToken = token;
+    if (req.method === 'GET' || req.method === 'HEAD' || req.path.startsWith('/api/')) return next();
+    const sent = String(req.body?._csrf ?? req.query._csrf ?? '');
+    const ok = sent.length === token.length && timingSafeEqual(Buffer.from(sent), Buffer.from(token));
+    if (!ok) return next(Object.assign(new Error('csrf'), { status: 403, messageKey: 'errors.csrf' }));
+    next();
+  }
+
+  return { load, start, end, csrf };
+}
+
+export type Sessions = ReturnType<typeof createSessions>;

@@ -1,0 +1,23 @@
+// Lets tests and demos make a sandbox service fail on purpose: `down` (503) or `reject` (4xx), N times or for good.
+export type Fault = 'down' | 'reject' | 'slow';
+
+export class FaultSwitch {
+  private faults = new Map<string, { fault: Fault; remaining: number }>();
+
+  set(target: string, fault: Fault | 'ok', times = Infinity): void {
+    if (fault === 'ok') this.faults.delete(target);
+    else this.faults.set(target, { fault, remaining: times });
+  }
+
+  take(target: string): Fault | null {
+    const entry = this.faults.get(target);
+    if (!entry) return null;
+    entry.remaining -= 1;
+    if (entry.remaining <= 0) this.faults.delete(target);
+    return entry.fault;
+  }
+}
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}

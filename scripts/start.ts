@@ -1,0 +1,97 @@
+// `npm start`: the whole desk on one machine — embedded PostgreSQL and Temporal unless configured, then
+// the sandbox, the worker and the web app. Ctrl-C stops everything; data stays in ./data.
+import path from 'node:path';
+import { loadConfigOrExit } from '../lib/config';
+import { createDb } from '../lib/db';
+import { prepareDatabase } from '../lib/bootstrap';
+import { DEMO_PASSWORD, DEMO_STAFF } from '../lib/demo-data';
+import { createLogger } from '../lib/log';
+import { startSandbox } from './sandbox';
+import { startWeb } from './web';
+import { startWorker } from './worker';
+import { startEmbeddedPostgres } from './infra/postgres.mjs';
+import { findTemporalCli, startTemporalDevServer } from './infra/temporal.mjs';
+
+const say = (message: string) => console.log(`[pishkhan] ${message}`);
+
+async function main() {
+  const config = loadConfigOrExit();
+  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const stops: (() => Promise<unknown>)[] = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping…');
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        console.error(error);
+      }
+    }
+    say('stopped');
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void stopAll(0));
+  process.once('SIGTERM', () => void stopAll(0));
+
+  try {
+    if (!config.databaseUrl) {
+      say(`starting embedded PostgreSQL on port ${config.embeddedPostgresPort} (data in ${path.join(config.dataDir, 'postgres')})`);
+      const pg = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'postgres'), port: config.embeddedPostgresPort, log: say });
+      stops.push(pg.stop);
+      config.databaseUrl = pg.url;
+    } else say('using the PostgreSQL at DATABASE_URL');
+
+    if (!config.temporal.address) {
+      const binary = findTemporalCli({ log: say, cliPath: config.temporal.cliPath });
+      if (binary) {
+        say(`starting the Temporal dev server (${binary})`);
+        const temporal = await startTemporalDevServer({
+          binary,
+          port: config.temporal.devServerPort,
+          uiPort: config.temporal.uiPort,
+          dbFile: path.join(config.dataDir, 'temporal.db'),
+          log: say,
+        });
+        stops.push(temporal.stop);
+        config.temporal.address = temporal.address;
+      } else {
+        say('no Temporal CLI and no Go: downloading the Temporal dev server through the SDK');
+        const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+        const env = await TestWorkflowEnvironment.createLocal({
+          server: { ip: '127.0.0.1', port: config.temporal.devServerPort, dbFilename: path.join(config.dataDir, 'temporal.db'), ui: true, uiPort: config.temporal.uiPort, searchAttributes: [] },
+        });
+        stops.push(() => env.teardown());
+        config.temporal.address = `127.0.0.1:${config.temporal.devServerPort}`;
+      }
+    } else say(`using the Temporal server at ${config.temporal.address}`);
+
+    const db = createDb(config.databaseUrl);
+    say('preparing the database: migrations, departments, service catalogue');
+    await prepareDatabase(db, config, { info: (m: string) => say(m), warn: (m: string) => say(`warning: ${m}`) } as never);
+    await db.destroy();
+
+    const sandbox = await startSandbox(config.sandboxPort);
+    stops.push(sandbox.stop);
+    say(`sandbox (SMS inbox, civil registry, bank gateway) on ${config.sandboxUrl}`);
+    const worker = await startWorker(config, log);
+    stops.push(worker.stop);
+    say('worker started');
+    const web = await startWeb(config, log);
+    stops.push(web.stop);
+
+    say('ready');
+    say(`  desk:            ${config.publicUrl}`);
+    say(`  staff:           ${config.publicUrl}/staff  (demo accounts: ${DEMO_STAFF.map((s) => s.username).join(', ')}; password ${DEMO_PASSWORD})`);
+    say(`  SMS inbox:       ${config.sandboxUrl}/sms`);
+    if (!process.env.TEMPORAL_ADDRESS) say(`  Temporal Web UI: http://localhost:${config.temporal.uiPort}`);
+    say('press Ctrl-C to stop');
+  } catch (error) {
+    console.error(`[pishkhan] could not start: ${(error as Error).message}`);
+    await stopAll(1);
+  }
+}
+
+void main();

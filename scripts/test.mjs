@@ -1,0 +1,25 @@
+// `npm test`: every test, against a real PostgreSQL and a real Temporal dev server started for the run.
+// It makes sure what the tests need is on this machine first (the Temporal CLI is built once per machine).
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findTemporalCli } from './infra/temporal.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const log = (m) => console.log(`[npm test] ${m}`);
+
+if (!process.env.TEMPORAL_ADDRESS) {
+  const cli = findTemporalCli({ log });
+  if (!cli) {
+    console.error('[npm test] the tests need the Temporal CLI: install Go (it is then built once), put `temporal` on PATH, or set TEMPORAL_CLI');
+    process.exit(1);
+  }
+  log(`Temporal CLI: ${cli}`);
+}
+
+const jest = spawnSync(process.execPath, [path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'), ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, NODE_ENV: 'test' },
+});
+process.exit(jest.status ?? 1);

@@ -1,0 +1,106 @@
+// A whole desk for one test file: its own task queue, worker, sandbox and web app on the shared servers.
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
+import { httpInquiryClient } from '../../adapters/agencies';
+import { smsProviderFromConfig } from '../../adapters/sms';
+import { createActivities } from '../../activities';
+import { createApp } from '../../api/app';
+import { createSessions } from '../../api/session';
+import { createSubmitter } from '../../api/submission';
+import { loadConfig, type Config } from '../../lib/config';
+import { createDb, type Db } from '../../lib/db';
+import { createLogger } from '../../lib/log';
+import { startSandbox } from '../../scripts/sandbox';
+
+export interface Desk {
+  db: Db;
+  config: Config;
+  url: string;
+  sandboxUrl: string;
+  sandbox: Awaited<ReturnType<typeof startSandbox>>['sandbox'];
+  temporal: Client;
+  worker: Worker;
+  stop(): Promise<void>;
+}
+
+function listen(server: http.Server): Promise<number> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+}
+
+let runtimeInstalled = false;
+
+export async function startDesk(overrides: Record<string, string> = {}): Promise<Desk> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  const sandbox = await startSandbox(0);
+  const sandboxUrl = `http://127.0.0.1:${(sandbox.server.address() as { port: number }).port}`;
+  const server = http.createServer();
+  const port = await listen(server);
+  const config = loadConfig({
+    ...process.env,
+    NODE_ENV: 'test',
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    SANDBOX_URL: sandboxUrl,
+    TEMPORAL_TASK_QUEUE: `test-${randomBytes(6).toString('hex')}`,
+    ...overrides,
+  });
+  const db = createDb(config.databaseUrl!);
+  const log = createLogger('silent');
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const worker = await Worker.create({
+    connection,
+    taskQueue: config.temporal.taskQueue,
+    workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! },
+    activities: createActivities({ db, sms: smsProviderFromConfig(config.sms), inquiries: httpInquiryClient(config.agencies) }),
+  });
+  const running = worker.run();
+  const clientConnection = await Connection.connect({ address: config.temporal.address });
+  const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  const app = createApp({ db, temporal, config, log, sessions: createSessions(db, false), submitRequest: createSubmitter(db, temporal, config) });
+  server.on('request', app);
+  return {
+    db,
+    config,
+    url: config.publicUrl,
+    sandboxUrl,
+    sandbox: sandbox.sandbox,
+    temporal,
+    worker,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await clientConnection.close();
+      await sandbox.stop();
+      await db.destroy();
+    },
+  };
+}
+
+/** Polls until `check` returns something truthy; the value is returned. */
+export async function eventually<T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+let mobileCounter = 0;
+/** A mobile number no other test uses. */
+export function uniqueMobile(): string {
+  mobileCounter += 1;
+  const tail = (Date.now() % 1_000_000) * 10 + (process.pid % 10);
+  return `0912${String((tail + mobileCounter * 7919) % 10_000_000).padStart(7, '0')}`;
+}

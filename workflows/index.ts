@@ -1,0 +1,2 @@
+export { serviceRequest } from './request';
+export { deliverSms } from './sms';

@@ -1,0 +1,150 @@
+// One function per step type. Each returns 'next' to go on or 'stop' when the request has ended.
+import * as wf from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { activities, RequestRun } from './run';
+import type { DeliverStep, InquiryStep, NotifyStep, PaymentStep, RegisterLetterStep, ReviewStep, SurveyStep } from './types';
+import { systemReasons } from './reasons';
+
+export type StepOutcome = 'next' | 'stop';
+
+const DAY = 24 * 60 * 60 * 1000;
+/** How long a request waits for missing information before it expires. */
+export const CITIZEN_REPLY_WINDOW_MS = 30 * DAY;
+
+const inquiries = wf.proxyActivities<Activities>({
+  startToCloseTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: ['InquiryRefused'] },
+});
+
+export async function inquiry(run: RequestRun, step: InquiryStep): Promise<StepOutcome> {
+  const input: Record<string, string> = {};
+  for (const [param, field] of Object.entries(step.input)) input[param] = run.input.answers[field] ?? '';
+  try {
+    await inquiries.runInquiry({ requestId: run.input.requestId, stepId: step.id, agency: step.agency, operation: step.operation, input });
+    await run.event('inquiry_done', step.title, { agency: step.agency });
+    return 'next';
+  } catch (error) {
+    const detail = wf.isCancellation(error) ? 'cancelled' : String((error as Error).cause ?? (error as Error).message);
+    await run.event('inquiry_failed', step.title, { agency: step.agency, error: detail.slice(0, 300) });
+    if (step.onFailure === 'review') return 'next';
+    const reason = systemReasons.inquiryFailed(step.title);
+    await run.setStatus(step.onFailure === 'reject' ? 'rejected' : 'cancelled', { step, reason });
+    return 'stop';
+  }
+}
+
+export async function review(run: RequestRun, step: ReviewStep, isLastReview: boolean): Promise<StepOutcome> {
+  for (;;) {
+    run.reviewStep = step;
+    const status = step.role === 'secretariat' ? 'pending_review' : 'in_progress';
+    if (run.state.status !== status || run.state.stepId !== step.id || run.state.awaiting !== 'review') {
+      await run.setStatus(status, { step, awaiting: 'review' });
+    }
+    await run.waitFor('review', () => run.decision !== null);
+    const decision = run.decision!;
+    run.decision = null;
+    run.reviewStep = null;
+    const actor = decision.actor.username;
+    switch (decision.kind) {
+      case 'approve':
+        if (isLastReview) await run.setStatus('approved', { step, actor });
+        else await run.event('approved_step', step.title, undefined, actor);
+        return 'next';
+      case 'reject':
+        await run.setStatus('rejected', { step, reason: decision.reason, actor });
+        return 'stop';
+      case 'forward':
+        run.state.departmentId = decision.forwardToDepartmentId!;
+        await run.setStatus(status, {
+          step,
+          awaiting: 'review',
+          actor,
+          kind: 'forwarded',
+          reason: decision.reason,
+          data: { departmentId: decision.forwardToDepartmentId },
+        });
+        continue;
+      case 'needs_info': {
+        await run.setStatus('needs_info', { step, awaiting: 'citizen', reason: decision.reason, actor });
+        run.pauseClock();
+        const before = run.resubmitted;
+        const answered = await run.waitFor('citizen', () => run.resubmitted > before, CITIZEN_REPLY_WINDOW_MS);
+        await run.resumeClock();
+        if (!answered) {
+          await run.setStatus('expired', { step, reason: systemReasons.noReply() });
+          return 'stop';
+        }
+        await run.event('resubmitted', undefined, undefined, 'citizen');
+        continue;
+      }
+    }
+  }
+}
+
+export async function payment(run: RequestRun, step: PaymentStep): Promise<StepOutcome> {
+  const fee = run.service.fees.find((f) => f.key === step.fee)!;
+  const paymentId = wf.uuid4();
+  const windowMs = step.deadlineSeconds ? step.deadlineSeconds * 1000 : (step.deadlineHours ?? 72) * 60 * 60 * 1000;
+  await activities.openPayment({
+    paymentId,
+    requestId: run.input.requestId,
+    feeKey: fee.key,
+    amountRials: fee.amountRials,
+    deadlineAt: new Date(Date.now() + windowMs).toISOString(),
+  });
+  await run.setStatus('awaiting_payment', { step, awaiting: 'payment', data: { paymentId, amountRials: fee.amountRials } });
+  run.pauseClock();
+  const paid = await run.waitFor('payment', () => run.payment?.paymentId === paymentId && run.payment.paid, windowMs);
+  await run.resumeClock();
+  if (!paid) {
+    await activities.expirePayment({ paymentId });
+    await run.setStatus('cancelled', { step, reason: systemReasons.unpaid() });
+    return 'stop';
+  }
+  await run.event('paid', fee.title, { paymentId, reference: run.payment?.reference, amountRials: fee.amountRials }, 'citizen');
+  return 'next';
+}
+
+export async function registerLetter(run: RequestRun, step: RegisterLetterStep, actor: string): Promise<StepOutcome> {
+  const departmentCode = step.departmentFromField ? run.input.answers[step.departmentFromField] : step.department!;
+  const letter = await activities.registerIncomingLetter({
+    requestId: run.input.requestId,
+    departmentCode,
+    subjectTemplate: step.subject ?? run.service.title,
+    vars: run.templateVars(),
+    sender: run.input.applicantName,
+    registeredBy: actor,
+  });
+  run.state.letterNumber = letter.number;
+  run.state.departmentId = letter.departmentId;
+  await run.setStatus('in_progress', { step, kind: 'letter_registered', data: { letterNumber: letter.number }, actor });
+  const template = run.service.sms.letter_registered;
+  if (template) await run.sms('letter_registered', template);
+  return 'next';
+}
+
+export async function deliver(run: RequestRun, step: DeliverStep): Promise<StepOutcome> {
+  await activities.issueDeliverable({
+    requestId: run.input.requestId,
+    kind: step.document,
+    bodyTemplate: step.body ?? run.service.title,
+    vars: run.templateVars(),
+  });
+  await run.setStatus('delivered', { step });
+  return 'next';
+}
+
+export async function notify(run: RequestRun, step: NotifyStep): Promise<StepOutcome> {
+  await run.sms(step.id, step.template);
+  await run.event('notified', step.title);
+  return 'next';
+}
+
+export async function survey(run: RequestRun, step: SurveyStep): Promise<StepOutcome> {
+  const windowMs = run.service.survey.windowSeconds ? run.service.survey.windowSeconds * 1000 : run.service.survey.windowDays * DAY;
+  const template = run.service.sms.survey;
+  if (template) await run.sms('survey', template, { link: `${run.input.publicUrl}/survey/${run.input.trackingCode}` });
+  run.state.stepId = step.id;
+  await run.waitFor('survey', () => run.surveyDone, windowMs);
+  return 'next';
+}

@@ -1,0 +1,200 @@
+// The shapes shared by the catalogue, the workflow and the activities. Types only: safe in the workflow bundle.
+
+export type StepType = 'inquiry' | 'review' | 'payment' | 'register-letter' | 'deliver' | 'notify' | 'survey';
+
+export type RequestStatus =
+  | 'submitted'
+  | 'pending_review'
+  | 'needs_info'
+  | 'awaiting_payment'
+  | 'in_progress'
+  | 'approved'
+  | 'rejected'
+  | 'delivered'
+  | 'closed'
+  | 'cancelled'
+  | 'expired';
+
+export const TERMINAL_STATUSES: RequestStatus[] = ['rejected', 'closed', 'cancelled', 'expired'];
+
+interface StepBase {
+  id: string;
+  title: string;
+  description?: string;
+}
+
+export interface InquiryStep extends StepBase {
+  type: 'inquiry';
+  agency: string;
+  operation: string;
+  /** agency parameter → form field key */
+  input: Record<string, string>;
+  onFailure: 'stop' | 'review' | 'reject';
+}
+
+export type ReviewRole = 'secretariat' | 'department' | 'supervisor';
+export type DecisionKind = 'approve' | 'reject' | 'needs_info' | 'forward';
+
+export interface ReviewStep extends StepBase {
+  type: 'review';
+  role: ReviewRole;
+  decisions?: DecisionKind[];
+}
+
+export interface PaymentStep extends StepBase {
+  type: 'payment';
+  fee: string;
+  deadlineHours?: number;
+  deadlineSeconds?: number;
+}
+
+export interface RegisterLetterStep extends StepBase {
+  type: 'register-letter';
+  department?: string;
+  departmentFromField?: string;
+  subject?: string;
+}
+
+export interface DeliverStep extends StepBase {
+  type: 'deliver';
+  document: 'certificate' | 'reply-letter';
+  body?: string;
+}
+
+export interface NotifyStep extends StepBase {
+  type: 'notify';
+  template: string;
+}
+
+export interface SurveyStep extends StepBase {
+  type: 'survey';
+}
+
+export type Step = InquiryStep | ReviewStep | PaymentStep | RegisterLetterStep | DeliverStep | NotifyStep | SurveyStep;
+
+export type FieldType =
+  | 'text'
+  | 'number'
+  | 'jalali-date'
+  | 'select'
+  | 'mobile'
+  | 'national-code'
+  | 'postal-code'
+  | 'email'
+  | 'textarea'
+  | 'checkbox'
+  | 'department';
+
+export interface FormField {
+  key: string;
+  label: string;
+  type: FieldType;
+  required?: boolean;
+  hint?: string;
+  options?: { value: string; label: string }[];
+  minLength?: number;
+  maxLength?: number;
+  min?: number;
+  max?: number;
+  pattern?: string;
+  patternMessage?: string;
+}
+
+export interface RequiredDocument {
+  key: string;
+  title: string;
+  description?: string;
+  acceptedTypes: string[];
+  maxSizeKb: number;
+  required: boolean;
+}
+
+export interface Fee {
+  key: string;
+  title: string;
+  amountRials: number;
+  when: 'on-submit' | 'after-review' | 'on-delivery';
+  legalBasis?: string;
+}
+
+export interface ServiceDefinition {
+  id: string;
+  title: string;
+  summary: string;
+  description: string;
+  category: string;
+  audience: string[];
+  keywords?: string[];
+  responsibleUnit: { name: string; department: string };
+  official: { title: string; name?: string; phone: string; hours: string };
+  steps: Step[];
+  documents: RequiredDocument[];
+  fields: FormField[];
+  fees: Fee[];
+  sla: { workingDays: number; durationSeconds?: number; reminderAt?: number };
+  laws: { title: string; reference: string; url?: string }[];
+  faq: { question: string; answer: string }[];
+  complaint: { procedure: string; contact: string; escalation?: string };
+  delivery: { channels: ('electronic' | 'in-person' | 'post')[]; description?: string };
+  inPersonDesk: { address: string; hours: string; phone?: string };
+  sms: Partial<Record<RequestStatus | 'letter_registered' | 'survey', string>>;
+  survey: { windowDays: number; windowSeconds?: number; questions: { key: string; text: string; type: 'rating' | 'text' | 'yes-no' }[] };
+}
+
+/** A published version of a service: the snapshot a request runs with. */
+export interface ServiceSnapshot {
+  version: number;
+  definition: ServiceDefinition;
+}
+
+export interface Actor {
+  staffId: number;
+  username: string;
+  role: 'secretariat' | 'reviewer' | 'supervisor' | 'admin';
+  departmentIds: number[];
+}
+
+export interface Decision {
+  kind: DecisionKind;
+  reason?: string;
+  forwardToDepartmentId?: number;
+  actor: Actor;
+}
+
+export interface RequestInput {
+  requestId: number;
+  trackingCode: string;
+  mobile: string;
+  service: ServiceSnapshot;
+  answers: Record<string, string>;
+  applicantName: string;
+  /** the secretariat receives every request first */
+  secretariatDepartmentId: number;
+  slaStartedAt: string;
+  slaDueAt: string;
+  publicUrl: string;
+}
+
+export interface DecisionResult {
+  status: RequestStatus;
+  letterNumber: string | null;
+}
+
+export interface Resubmission {
+  note?: string;
+}
+
+export interface PaymentOutcome {
+  paymentId: string;
+  paid: boolean;
+  reference?: string;
+}
+
+export interface RequestState {
+  status: RequestStatus;
+  stepId: string | null;
+  awaiting: 'review' | 'citizen' | 'payment' | 'survey' | null;
+  reviewRole: ReviewRole | null;
+  departmentId: number | null;
+  letterNumber: string | null;
+}
