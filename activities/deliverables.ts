@@ -2,12 +2,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../lib/db';
 import { renderText } from '../lib/text-template';
+import { renderDeliverable } from './deliverable-document';
 
 export interface DeliverableRequest {
   requestId: number;
   kind: 'certificate' | 'reply-letter';
   bodyTemplate: string;
   vars: Record<string, unknown>;
+  /** Where the verification page lives; requests started before it was passed derive it from their tracking link. */
+  publicUrl?: string;
 }
 
 export function createDeliverableActivities(db: Db) {
@@ -15,15 +18,30 @@ export function createDeliverableActivities(db: Db) {
     async issueDeliverable(input: DeliverableRequest): Promise<{ verificationToken: string }> {
       const existing = await db('deliverables').where({ request_id: input.requestId }).first();
       if (existing) return { verificationToken: existing.verification_token };
-      const body = renderText(input.bodyTemplate, input.vars);
+      const text = renderText(input.bodyTemplate, input.vars);
       const verificationToken = randomBytes(16).toString('hex');
+      const issuedAt = new Date();
+      const publicUrl = input.publicUrl ?? String(input.vars.link ?? '').replace(/\/track\/[^/]*$/, '');
+      // The stored body is exactly the bytes served for download, so its fingerprint verifies the downloaded file.
+      const body = renderDeliverable({
+        kind: input.kind,
+        serviceTitle: String(input.vars.serviceTitle ?? ''),
+        applicantName: String(input.vars.applicantName ?? ''),
+        trackingCode: String(input.vars.trackingCode ?? ''),
+        letterNumber: String(input.vars.letterNumber ?? ''),
+        text,
+        issuedAt,
+        verifyUrl: `${publicUrl}/verify/${verificationToken}`,
+      });
       await db('deliverables')
         .insert({
           request_id: input.requestId,
           kind: input.kind,
           verification_token: verificationToken,
           body,
-          sha256: createHash('sha256').update(body).digest('hex'),
+          text,
+          sha256: createHash('sha256').update(body, 'utf8').digest('hex'),
+          issued_at: issuedAt,
         })
         .onConflict('request_id')
         .ignore();

@@ -1,28 +1,42 @@
 // All activities, built from their dependencies so tests and the worker pass real clients alike.
 import type { InquiryClient } from '../adapters/agencies';
+import type { ExternalLetterRegistry } from '../adapters/letter-registry';
+import type { DocumentStore } from '../adapters/documents';
 import type { SmsProvider } from '../adapters/sms';
 import type { Db } from '../lib/db';
+import type { Metrics } from '../lib/metrics';
 import { createDeliverableActivities } from './deliverables';
+import { createExternalLetterActivities } from './external-letters';
 import { createInquiryActivities } from './inquiries';
 import { createLetterActivities } from './letters';
 import { createPaymentActivities } from './payments';
 import { createRequestActivities } from './requests';
+import { createRetentionActivities } from './retention';
 import { createSmsActivities } from './sms';
+import { createWebhookActivities } from './webhooks';
 
 export interface ActivityDeps {
   db: Db;
   sms: SmsProvider;
   inquiries: InquiryClient;
+  /** Where uploaded files live; the retention sweep removes them. */
+  documents?: DocumentStore;
+  /** The worker's Prometheus metrics; absent in callers that do not export any. */
+  metrics?: Metrics;
+  /** The agency's correspondence system numbers letters (LETTER_REGISTRY=http); absent: our own registry. */
+  letterRegistry?: ExternalLetterRegistry;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...createRequestActivities(deps.db),
-    ...createSmsActivities(deps.db, deps.sms),
-    ...createInquiryActivities(deps.db, deps.inquiries),
-    ...createLetterActivities(deps.db),
+    ...createRequestActivities(deps.db, deps.metrics),
+    ...createSmsActivities(deps.db, deps.sms, deps.metrics),
+    ...createInquiryActivities(deps.db, deps.inquiries, deps.metrics),
+    ...(deps.letterRegistry ? createExternalLetterActivities(deps.db, deps.letterRegistry) : createLetterActivities(deps.db)),
+    ...createWebhookActivities(deps.db),
     ...createPaymentActivities(deps.db),
     ...createDeliverableActivities(deps.db),
+    ...createRetentionActivities(deps.db, deps.documents),
   };
 }
 

@@ -1,6 +1,8 @@
 // The request's projection in PostgreSQL: status, where it waits, and one history row per change.
 import type { Db } from '../lib/db';
+import type { Metrics } from '../lib/metrics';
 import type { RequestStatus, ReviewRole } from '../workflows/types';
+import { dispatchWebhookEvents, queueWebhookEvents } from './webhooks';
 
 export interface StatusChange {
   requestId: number;
@@ -29,11 +31,25 @@ export interface RequestEvent {
 
 const CLOSING: RequestStatus[] = ['rejected', 'closed', 'cancelled', 'expired'];
 
-export function createRequestActivities(db: Db) {
+/** Who answers for an overdue request: the department's designated supervisor, else its staff with the supervisor role. */
+async function supervisorsOf(db: Db, departmentId: number | null | undefined): Promise<string[]> {
+  if (!departmentId) return [];
+  const designated = await db('departments as d').join('staff as s', 's.id', 'd.supervisor_staff_id').where({ 'd.id': departmentId, 's.active': true }).pluck('s.username');
+  if (designated.length) return designated;
+  return db('staff as s')
+    .join('staff_departments as sd', 'sd.staff_id', 's.id')
+    .where({ 'sd.department_id': departmentId, 's.role': 'supervisor', 's.active': true })
+    .orderBy('s.username')
+    .pluck('s.username');
+}
+
+export function createRequestActivities(db: Db, metrics?: Metrics) {
   return {
     /** Writes the new status and its history row in one transaction; a retry writes nothing twice. */
     async recordStatus(change: StatusChange): Promise<void> {
-      await db.transaction(async (trx) => {
+      let webhookEvents = 0;
+      const recorded = await db.transaction(async (trx) => {
+        const previous = await trx('requests').where({ id: change.requestId }).first('status');
         const inserted = await trx('request_events')
           .insert({
             request_id: change.requestId,
@@ -47,7 +63,7 @@ export function createRequestActivities(db: Db) {
           .onConflict('dedupe_key')
           .ignore()
           .returning('id');
-        if (!inserted.length) return;
+        if (!inserted.length) return false;
         const update: Record<string, unknown> = {
           status: change.status,
           step_id: change.stepId ?? null,
@@ -60,7 +76,12 @@ export function createRequestActivities(db: Db) {
         if (change.slaDueAt !== undefined) update.sla_due_at = change.slaDueAt;
         if (CLOSING.includes(change.status)) update.closed_at = trx.fn.now();
         await trx('requests').where({ id: change.requestId }).update(update);
+        webhookEvents = await queueWebhookEvents(trx, change, previous?.status);
+        return true;
       });
+      if (recorded) metrics?.statusTransitions.inc({ status: change.status });
+      // A retry (nothing recorded this time) may still owe the start of its webhook deliveries.
+      if (webhookEvents || !recorded) await dispatchWebhookEvents(db, change.dedupeKey);
     },
 
     /** A history row that does not change the status (reminders, forwards, inquiry failures). */
@@ -78,20 +99,26 @@ export function createRequestActivities(db: Db) {
         .ignore();
     },
 
-    async markSla(input: { requestId: number; dedupeKey: string; state: 'warning' | 'breached'; note: string }): Promise<void> {
-      await db.transaction(async (trx) => {
+    /** The reminder (warning) or the escalation (breached); the event names the department whose supervisor answers for it. */
+    async markSla(input: { requestId: number; dedupeKey: string; state: 'warning' | 'breached'; status?: string; departmentId?: number | null; note?: string }): Promise<void> {
+      const supervisors = input.state === 'breached' ? await supervisorsOf(db, input.departmentId) : undefined;
+      const recorded = await db.transaction(async (trx) => {
         await trx('requests').where({ id: input.requestId }).update({ sla_state: input.state });
-        await trx('request_events')
+        const inserted = await trx('request_events')
           .insert({
             request_id: input.requestId,
             kind: input.state === 'warning' ? 'sla_reminder' : 'sla_escalated',
             actor: 'system',
-            note: input.note,
+            note: input.note ?? null,
+            data: JSON.stringify({ status: input.status, departmentId: input.departmentId, supervisors }),
             dedupe_key: input.dedupeKey,
           })
           .onConflict('dedupe_key')
-          .ignore();
+          .ignore()
+          .returning('id');
+        return inserted.length > 0;
       });
+      if (recorded && input.state === 'breached') metrics?.slaBreaches.inc();
     },
 
     async updateSlaDue(input: { requestId: number; slaDueAt: string }): Promise<void> {

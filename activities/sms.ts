@@ -4,6 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { SmsProvider } from '../adapters/sms';
 import { PermanentError } from '../adapters/http';
 import type { Db } from '../lib/db';
+import type { Metrics } from '../lib/metrics';
 import { renderText } from '../lib/text-template';
 
 export interface SmsRequest {
@@ -23,7 +24,7 @@ function storedCopy(request: SmsRequest): string {
   return renderText(request.template, masked);
 }
 
-export function createSmsActivities(db: Db, provider: SmsProvider) {
+export function createSmsActivities(db: Db, provider: SmsProvider, metrics?: Metrics) {
   return {
     async sendSms(request: SmsRequest): Promise<'sent' | 'already-sent'> {
       await db('sms_outbox')
@@ -46,9 +47,11 @@ export function createSmsActivities(db: Db, provider: SmsProvider) {
         await db('sms_outbox')
           .where({ id: row.id })
           .update({ status: 'sent', provider_message_id: providerMessageId, sent_at: db.fn.now(), last_error: null });
+        metrics?.sms.inc({ provider: provider.name, outcome: 'sent' });
         return 'sent';
       } catch (error) {
         const permanent = error instanceof PermanentError;
+        metrics?.sms.inc({ provider: provider.name, outcome: permanent ? 'failed' : 'retrying' });
         await db('sms_outbox')
           .where({ id: row.id })
           .update({ status: permanent ? 'failed' : 'retrying', last_error: (error as Error).message.slice(0, 500) });

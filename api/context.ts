@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
+import type { Metrics } from '../lib/metrics';
 import type { Sessions } from './session';
 import type { SubmitRequest } from './submission';
 
@@ -13,6 +14,7 @@ export interface AppContext {
   log: Logger;
   sessions: Sessions;
   submitRequest: SubmitRequest;
+  metrics?: Metrics;
 }
 
 /** Keyset pagination cursors are opaque to users: base64url of the last row's sort values. */

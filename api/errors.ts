@@ -18,6 +18,10 @@ export const forbidden = () => new UserError(403, 'errors.forbidden');
 
 const OUTAGE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001', '08003']);
 
+// PostgreSQL refuses a value it cannot store or read as the type asked (a NUL character, a cursor whose
+// date is no date): the sender's input is at fault.
+const BAD_VALUE_CODES = new Set(['22021', '22P05', '22P02', '22007', '22008', '22003']);
+
 function isOutage(error: unknown): boolean {
   const e = error as { code?: string; name?: string; message?: string };
   if (e?.code && OUTAGE_CODES.has(e.code)) return true;
@@ -28,27 +32,36 @@ function isOutage(error: unknown): boolean {
 export function errorHandler(log: Logger) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const locale: Locale = res.locals.locale ?? 'fa';
+    // The request's own logger carries its request id and tracking code.
+    const logger = req.log ?? log;
     let status = 500;
     let messageKey = 'errors.internal';
     let vars: Record<string, unknown> = {};
-    const e = error as { status?: number; statusCode?: number; messageKey?: string; type?: string; vars?: Record<string, unknown> };
+    const e = error as { status?: number; statusCode?: number; expose?: boolean; messageKey?: string; type?: string; vars?: Record<string, unknown> };
+    // What the body parsers and static files refuse (http-errors, exposed) comes with its own 4xx.
+    const sent = e?.status ?? e?.statusCode;
+    const refusedBeforeUs = e?.expose === true && typeof sent === 'number' && sent >= 400 && sent < 500 ? sent : null;
     if (error instanceof UserError) {
       ({ status, messageKey, vars } = error);
     } else if (e?.messageKey && e.status) {
       status = e.status;
       messageKey = e.messageKey;
-    } else if (e?.type === 'entity.too.large') {
+    } else if (e?.type === 'entity.too.large' || e?.type === 'parameters.too.many' || refusedBeforeUs === 413) {
       status = 413;
       messageKey = 'errors.tooLarge';
-    } else if (e?.type === 'entity.parse.failed' || (e?.status ?? e?.statusCode) === 400) {
+    } else if (e?.type === 'entity.parse.failed' || refusedBeforeUs) {
+      status = refusedBeforeUs ?? 400;
+      messageKey = 'errors.badRequest';
+    } else if (BAD_VALUE_CODES.has((error as { code?: string })?.code ?? '')) {
       status = 400;
       messageKey = 'errors.badRequest';
+      logger.warn({ err: error, path: req.path }, 'a value the database refused');
     } else if (isOutage(error)) {
       status = 503;
       messageKey = 'errors.unavailable';
-      log.warn({ err: error, path: req.path }, 'a backing service is unavailable');
+      logger.warn({ err: error, path: req.path }, 'a backing service is unavailable');
     } else {
-      log.error({ err: error, path: req.path }, 'unhandled error');
+      logger.error({ err: error, path: req.path }, 'unhandled error');
     }
     const message = translate(locale, messageKey, vars);
     if (status === 503) res.set('Retry-After', '10');

@@ -1,56 +1,57 @@
-// Login by SMS: random six-digit codes, stored only as a keyed hash, valid two minutes, five tries each.
+// Login by SMS: random six-digit codes, stored only as a keyed hash; lifetime, tries and rate limits come from config.otp.
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
 import { translate } from '../lib/i18n';
 
-export const CODE_TTL_MS = 2 * 60 * 1000;
-export const MAX_TRIES = 5;
-const RESEND_AFTER_MS = 60 * 1000;
-const PER_NUMBER = { count: 3, windowMs: 10 * 60 * 1000 };
-const PER_ADDRESS = { count: 20, windowMs: 60 * 60 * 1000 };
-
 export type CodeRefusal = 'tooSoon' | 'tooManyForNumber' | 'tooManyFromAddress';
-export type VerifyRefusal = 'noCode' | 'expired' | 'tooManyTries' | 'wrong';
+export type VerifyRefusal = 'noCode' | 'used' | 'expired' | 'tooManyTries' | 'wrong';
 
 export function createOneTimeCodes(db: Db, temporal: Client, config: Config) {
+  const { codeTtlMs, maxTries, resendAfterMs, perNumber, perAddress } = config.otp;
   const hash = (mobile: string, code: string) => createHmac('sha256', config.sessionSecret).update(`${mobile}:${code}`).digest('hex');
   const since = (ms: number) => new Date(Date.now() - ms);
 
   async function send(mobile: string, ip: string): Promise<{ ok: true } | { ok: false; refusal: CodeRefusal }> {
-    const [last, perNumber, perAddress] = await Promise.all([
-      db('otp_codes').where({ mobile }).orderBy('id', 'desc').first('created_at'),
-      db('otp_codes').where({ mobile }).where('created_at', '>', since(PER_NUMBER.windowMs)).count<{ count: number }[]>('id as count'),
-      db('otp_codes').where({ ip }).where('created_at', '>', since(PER_ADDRESS.windowMs)).count<{ count: number }[]>('id as count'),
-    ]);
-    if (last && Date.now() - new Date(last.created_at).getTime() < RESEND_AFTER_MS) return { ok: false, refusal: 'tooSoon' };
-    if (Number(perNumber[0].count) >= PER_NUMBER.count) return { ok: false, refusal: 'tooManyForNumber' };
-    if (Number(perAddress[0].count) >= PER_ADDRESS.count) return { ok: false, refusal: 'tooManyFromAddress' };
-    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-    const [row] = await db('otp_codes')
-      .insert({ mobile, ip, code_hash: hash(mobile, code), expires_at: new Date(Date.now() + CODE_TTL_MS) })
-      .returning('id');
-    const dedupeKey = `otp:${row.id}`;
-    await temporal.workflow.start('deliverSms', {
-      workflowId: `sms-${dedupeKey}`,
-      taskQueue: config.temporal.taskQueue,
-      args: [{ dedupeKey, mobile, purpose: 'login_code', template: translate('fa', 'sms.loginCode'), vars: { code }, secretVars: ['code'] }],
+    return db.transaction(async (trx) => {
+      // One sender per number at a time, so two quick requests cannot both slip under the limits.
+      await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`otp:${mobile}`]);
+      // One after another: a transaction holds a single connection.
+      const last = await trx('otp_codes').where({ mobile }).orderBy('id', 'desc').first('created_at');
+      const numberCount = await trx('otp_codes').where({ mobile }).where('created_at', '>', since(perNumber.windowMs)).count<{ count: number }[]>('id as count');
+      const addressCount = await trx('otp_codes').where({ ip }).where('created_at', '>', since(perAddress.windowMs)).count<{ count: number }[]>('id as count');
+      if (last && Date.now() - new Date(last.created_at).getTime() < resendAfterMs) return { ok: false, refusal: 'tooSoon' } as const;
+      if (Number(numberCount[0].count) >= perNumber.count) return { ok: false, refusal: 'tooManyForNumber' } as const;
+      if (Number(addressCount[0].count) >= perAddress.count) return { ok: false, refusal: 'tooManyFromAddress' } as const;
+      const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+      const [row] = await trx('otp_codes')
+        .insert({ mobile, ip, code_hash: hash(mobile, code), expires_at: new Date(Date.now() + codeTtlMs), created_at: new Date() })
+        .returning('id');
+      const dedupeKey = `otp:${row.id}`;
+      // Started inside the transaction: if Temporal refuses, no code is counted that never reached the phone.
+      await temporal.workflow.start('deliverSms', {
+        workflowId: `sms-${dedupeKey}`,
+        taskQueue: config.temporal.taskQueue,
+        args: [{ dedupeKey, mobile, purpose: 'login_code', template: translate('fa', 'sms.loginCode'), vars: { code }, secretVars: ['code'] }],
+      });
+      return { ok: true } as const;
     });
-    return { ok: true };
   }
 
+  /** Only the newest code of a number counts: an older one stops working when a new one is sent. */
   async function verify(mobile: string, code: string): Promise<{ ok: true } | { ok: false; refusal: VerifyRefusal; triesLeft?: number }> {
     return db.transaction(async (trx) => {
-      const row = await trx('otp_codes').where({ mobile }).whereNull('used_at').orderBy('id', 'desc').forUpdate().first();
+      const row = await trx('otp_codes').where({ mobile }).orderBy('id', 'desc').forUpdate().first();
       if (!row) return { ok: false, refusal: 'noCode' };
-      if (new Date(row.expires_at).getTime() < Date.now()) return { ok: false, refusal: 'expired' };
-      if (row.attempts >= MAX_TRIES) return { ok: false, refusal: 'tooManyTries' };
+      if (row.used_at) return { ok: false, refusal: 'used' };
+      if (new Date(row.expires_at).getTime() <= Date.now()) return { ok: false, refusal: 'expired' };
+      if (row.attempts >= maxTries) return { ok: false, refusal: 'tooManyTries' };
       const expected = Buffer.from(row.code_hash, 'hex');
       const given = Buffer.from(hash(mobile, code), 'hex');
       if (!/^\d{6}$/.test(code) || !timingSafeEqual(expected, given)) {
         await trx('otp_codes').where({ id: row.id }).increment('attempts', 1);
-        const triesLeft = MAX_TRIES - row.attempts - 1;
+        const triesLeft = maxTries - row.attempts - 1;
         return triesLeft > 0 ? { ok: false, refusal: 'wrong', triesLeft } : { ok: false, refusal: 'tooManyTries' };
       }
       await trx('otp_codes').where({ id: row.id }).update({ used_at: trx.fn.now() });

@@ -3,6 +3,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import type { Client } from '@temporalio/client';
 import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
+import type { Metrics } from '../lib/metrics';
 import { addWorkingDays } from '../lib/jalali';
 import { workflowIdFor } from '../lib/temporal';
 import { newTrackingCode } from '../lib/tracking-code';
@@ -24,7 +25,7 @@ export function slaDueDate(service: ServiceSnapshot['definition'], from: Date, h
   return addWorkingDays(from, service.sla.workingDays, holidays);
 }
 
-export function createSubmitter(db: Db, temporal: Client, config: Config) {
+export function createSubmitter(db: Db, temporal: Client, config: Config, metrics?: Metrics) {
   const holidays = new Set(config.holidays);
 
   return async function submitRequest(submission: Submission): Promise<{ trackingCode: string; requestId: number }> {
@@ -35,7 +36,8 @@ export function createSubmitter(db: Db, temporal: Client, config: Config) {
     for (let attempt = 0; ; attempt++) {
       const trackingCode = newTrackingCode();
       try {
-        return await db.transaction(async (trx) => {
+        // The row is committed before the workflow starts, so the workflow's first write always finds it.
+        const requestId = await db.transaction(async (trx) => {
           const [row] = await trx('requests')
             .insert({
               tracking_code: trackingCode,
@@ -51,20 +53,26 @@ export function createSubmitter(db: Db, temporal: Client, config: Config) {
               created_at: now,
             })
             .returning('id');
-          await trx('drafts').where({ citizen_id: submission.citizenId, service_id: submission.service.definition.id }).delete();
-          const input: RequestInput = {
-            requestId: row.id,
-            trackingCode,
-            mobile: submission.mobile,
-            service: submission.service,
-            answers: submission.answers,
-            applicantName: submission.answers.full_name ?? '',
-            secretariatDepartmentId: secretariat.id,
-            slaStartedAt: now.toISOString(),
-            slaDueAt: due.toISOString(),
-            publicUrl: config.publicUrl,
-          };
-          // Started inside the transaction: if Temporal refuses, the row and the emptied draft roll back.
+          // Files uploaded with the draft become the request's.
+          await trx('documents')
+            .whereNull('request_id')
+            .where({ citizen_id: submission.citizenId, service_id: submission.service.definition.id })
+            .update({ request_id: row.id });
+          return row.id as number;
+        });
+        const input: RequestInput = {
+          requestId,
+          trackingCode,
+          mobile: submission.mobile,
+          service: submission.service,
+          answers: submission.answers,
+          applicantName: submission.answers.full_name ?? '',
+          secretariatDepartmentId: secretariat.id,
+          slaStartedAt: now.toISOString(),
+          slaDueAt: due.toISOString(),
+          publicUrl: config.publicUrl,
+        };
+        try {
           await temporal.workflow.start('serviceRequest', {
             workflowId: workflowIdFor(trackingCode),
             taskQueue: config.temporal.taskQueue,
@@ -75,8 +83,18 @@ export function createSubmitter(db: Db, temporal: Client, config: Config) {
               { key: StatusKey, value: 'submitted' },
             ],
           });
-          return { trackingCode, requestId: row.id };
-        });
+        } catch (error) {
+          // Temporal refused: undo the row so the draft (kept until now) is all there is, and can be sent again.
+          await db.transaction(async (trx) => {
+            await trx('documents').where({ request_id: requestId }).update({ request_id: null });
+            await trx('requests').where({ id: requestId }).delete();
+          });
+          throw error;
+        }
+        await db('drafts').where({ citizen_id: submission.citizenId, service_id: submission.service.definition.id }).delete();
+        const submitted = { trackingCode, requestId };
+        metrics?.requestsSubmitted.inc({ service: submission.service.definition.id });
+        return submitted;
       } catch (error) {
         const duplicate = (error as { code?: string }).code === '23505' && /tracking_code/.test(String((error as Error).message));
         if (!duplicate || attempt >= 3) throw error;

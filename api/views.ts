@@ -43,7 +43,9 @@ export function createHandlebars(): typeof Handlebars {
   hb.registerHelper('array', (...args: unknown[]) => args.slice(0, -1));
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hb.registerHelper('includes', (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item));
+  hb.registerHelper('multiply', (a: unknown, b: unknown) => Number(a) * Number(b));
   hb.registerHelper('add', (a: unknown, b: unknown) => Number(a) + Number(b));
+  hb.registerHelper('urlencode', (value: unknown) => encodeURIComponent(String(value ?? '')));
   hb.registerHelper('json', (value: unknown) => JSON.stringify(value, null, 2));
   return hb;
 }

@@ -39,7 +39,16 @@ export async function publishService(db: Db, definition: ServiceDefinition, publ
 
 export async function syncCatalog(db: Db, services: ServiceDefinition[], publishedBy = 'catalog-sync') {
   const results: { id: string; version: number; changed: boolean }[] = [];
-  for (const service of services) results.push({ id: service.id, ...(await publishService(db, service, publishedBy)) });
+  for (const service of services) {
+    // A file unchanged since its last sync leaves the service alone: edits and retirements made by admins stand.
+    const { $schema: _ignored, ...clean } = service as ServiceDefinition & { $schema?: string };
+    const synced = await db('service_versions as v').join('services as s', 's.id', 'v.service_id').where({ 'v.service_id': service.id, 'v.published_by': publishedBy }).orderBy('v.version', 'desc').first('v.content_hash', 's.current_version');
+    if (synced?.content_hash === contentHash(clean as ServiceDefinition)) {
+      results.push({ id: service.id, version: synced.current_version, changed: false });
+      continue;
+    }
+    results.push({ id: service.id, ...(await publishService(db, service, publishedBy)) });
+  }
   return results;
 }
 

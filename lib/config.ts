@@ -2,6 +2,8 @@
 import path from 'node:path';
 
 export type SmsProviderName = 'sandbox' | 'kavenegar' | 'http';
+export type DocumentStoreName = 'local' | 's3';
+export type LetterRegistryName = 'builtin' | 'http';
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -36,9 +38,31 @@ export interface Config {
   };
   agencies: Record<string, string>;
   paymentGatewayUrl: string;
+  /** Sites allowed to frame the service cards under /embed */
+  embedAllowedOrigins: string[];
+  /** SMS login codes: lifetime, tries, and how often a number or an address may ask for one */
+  otp: {
+    codeTtlMs: number;
+    maxTries: number;
+    resendAfterMs: number;
+    perNumber: { count: number; windowMs: number };
+    perAddress: { count: number; windowMs: number };
+  };
+  documentStore: DocumentStoreName;
   documentDir: string;
+  /** S3-compatible object storage for documents (DOCUMENT_STORE=s3) */
+  s3?: { endpoint: string; bucket: string; accessKey: string; secretKey: string; region: string };
+  /** Who numbers incoming letters: the desk's own registry or the agency's correspondence system */
+  letterRegistry: LetterRegistryName;
+  externalRegistry?: { url: string; token?: string };
   holidays: string[];
   logLevel: string;
+  /** The worker's own port for /healthz, /readyz and /metrics (0: any free port) */
+  workerHttpPort: number;
+  /** Lets a scraper outside the private network read /metrics with `Authorization: Bearer …` */
+  metricsToken?: string;
+  /** Months a closed request keeps its personal data; 0 keeps it for ever */
+  retentionMonths: number;
 }
 
 export class ConfigError extends Error {}
@@ -66,10 +90,85 @@ function url(env: Env, name: string, fallback?: string): string | undefined {
   return raw.replace(/\/$/, '');
 }
 
+function bounded(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+/** A comma-separated list of web origins such as `https://example.org,https://portal.example.org:8443`. */
+function origins(env: Env, name: string): string[] {
+  return (env[name] || '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((raw) => {
+      let parsed: URL | null = null;
+      try {
+        parsed = new URL(raw);
+      } catch {
+        // reported below
+      }
+      if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== raw.replace(/\/$/, '').toLowerCase()) {
+        throw new ConfigError(`${name} must list origins like https://example.org (scheme, host and port only), got "${raw}"`);
+      }
+      return parsed.origin;
+    });
+}
+
+function otpSettings(env: Env): Config['otp'] {
+  const DAY_S = 86400;
+  return {
+    codeTtlMs: bounded(env, 'OTP_CODE_TTL_SECONDS', 120, 1, DAY_S) * 1000,
+    maxTries: bounded(env, 'OTP_MAX_TRIES', 5, 1, 100),
+    resendAfterMs: bounded(env, 'OTP_RESEND_SECONDS', 60, 0, DAY_S) * 1000,
+    perNumber: { count: bounded(env, 'OTP_PER_NUMBER_LIMIT', 3, 1, 1000), windowMs: bounded(env, 'OTP_PER_NUMBER_WINDOW_SECONDS', 600, 1, DAY_S) * 1000 },
+    perAddress: { count: bounded(env, 'OTP_PER_ADDRESS_LIMIT', 20, 1, 100000), windowMs: bounded(env, 'OTP_PER_ADDRESS_WINDOW_SECONDS', 3600, 1, DAY_S) * 1000 },
+  };
+}
+
+/** A secret given to others: long enough to resist guessing, printable, no spaces. */
+function token(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (!raw) return undefined;
+  if (!/^[\x21-\x7e]{16,}$/.test(raw)) throw new ConfigError(`${name} must be at least 16 printable characters without spaces`);
+  return raw;
+}
+
+function holidays(env: Env): string[] {
+  const days = (env.HOLIDAYS || '').split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = days.find((d) => !/^\d{4}-\d{2}-\d{2}$/.test(d));
+  if (bad) throw new ConfigError(`HOLIDAYS must be comma-separated YYYY-MM-DD days, got "${bad}"`);
+  return days;
+}
+
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
   const raw = (env[name] || fallback) as T;
   if (!allowed.includes(raw)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
   return raw;
+}
+
+/** Object storage: required as a whole when DOCUMENT_STORE=s3, ignored otherwise. */
+function s3Settings(env: Env): Config['s3'] {
+  if (env.DOCUMENT_STORE !== 's3') return undefined;
+  const missing = ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY', 'S3_SECRET_KEY'].filter((name) => !env[name]);
+  if (missing.length) throw new ConfigError(`${missing.join(', ')} must be set when DOCUMENT_STORE=s3`);
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(env.S3_BUCKET!)) throw new ConfigError(`S3_BUCKET must be a valid bucket name, got "${env.S3_BUCKET}"`);
+  return { endpoint: url(env, 'S3_ENDPOINT')!, bucket: env.S3_BUCKET!, accessKey: env.S3_ACCESS_KEY!, secretKey: env.S3_SECRET_KEY!, region: env.S3_REGION || 'us-east-1' };
+}
+
+/** LETTER_REGISTRY=http without EXTERNAL_REGISTRY_URL talks to the sandbox's stand-in, like the other adapters. */
+function letterRegistrySettings(env: Env, sandboxUrl: string): Pick<Config, 'letterRegistry' | 'externalRegistry'> {
+  const letterRegistry = oneOf(env, 'LETTER_REGISTRY', ['builtin', 'http'] as const, 'builtin');
+  if (letterRegistry === 'builtin') return { letterRegistry };
+  return {
+    letterRegistry,
+    externalRegistry: { url: url(env, 'EXTERNAL_REGISTRY_URL', `${sandboxUrl}/external-registry`)!, token: token(env, 'EXTERNAL_REGISTRY_TOKEN') },
+  };
 }
 
 /** Agencies are configured as AGENCY_<NAME>_URL, e.g. AGENCY_CIVIL_REGISTRY_URL → 'civil-registry'. */
@@ -95,7 +194,11 @@ export function loadConfig(env: Env = process.env): Config {
   if (nodeEnv === 'production' && sessionSecret.length < 32) {
     throw new ConfigError('SESSION_SECRET must be set to at least 32 characters in production');
   }
-  const tls = env.TEMPORAL_TLS === 'true';
+  const tls = oneOf(env, 'TEMPORAL_TLS', ['true', 'false'] as const, 'false') === 'true';
+  if (!env.TEMPORAL_TLS_CERT !== !env.TEMPORAL_TLS_KEY) throw new ConfigError('TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together');
+  const smsProvider = oneOf(env, 'SMS_PROVIDER', ['sandbox', 'kavenegar', 'http'] as const, 'sandbox');
+  if (smsProvider === 'kavenegar' && !env.KAVENEGAR_API_KEY) throw new ConfigError('KAVENEGAR_API_KEY must be set when SMS_PROVIDER=kavenegar');
+  if (smsProvider === 'http' && !env.SMS_HTTP_URL) throw new ConfigError('SMS_HTTP_URL must be set when SMS_PROVIDER=http');
   return {
     env: nodeEnv,
     port,
@@ -119,7 +222,7 @@ export function loadConfig(env: Env = process.env): Config {
     sandboxPort,
     sandboxUrl,
     sms: {
-      provider: oneOf(env, 'SMS_PROVIDER', ['sandbox', 'kavenegar', 'http'] as const, 'sandbox'),
+      provider: smsProvider,
       sandboxUrl: url(env, 'SMS_SANDBOX_URL', `${sandboxUrl}/sms`)!,
       kavenegarApiKey: env.KAVENEGAR_API_KEY || undefined,
       kavenegarUrl: url(env, 'KAVENEGAR_URL', 'https://api.kavenegar.com')!,
@@ -129,16 +232,33 @@ export function loadConfig(env: Env = process.env): Config {
     },
     agencies: agencies(env, sandboxUrl),
     paymentGatewayUrl: url(env, 'PAYMENT_GATEWAY_URL', `${sandboxUrl}/payment`)!,
+    embedAllowedOrigins: origins(env, 'EMBED_ALLOWED_ORIGINS'),
+    otp: otpSettings(env),
+    documentStore: oneOf(env, 'DOCUMENT_STORE', ['local', 's3'] as const, 'local'),
     documentDir: path.resolve(env.DOCUMENT_DIR || path.join(dataDir, 'documents')),
-    holidays: (env.HOLIDAYS || '').split(',').map((s) => s.trim()).filter(Boolean),
-    logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
+    s3: s3Settings(env),
+    ...letterRegistrySettings(env, sandboxUrl),
+    holidays: holidays(env),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, nodeEnv === 'test' ? 'silent' : 'info'),
+    workerHttpPort: int(env, 'WORKER_HTTP_PORT', 3001),
+    metricsToken: token(env, 'METRICS_TOKEN'),
+    retentionMonths: bounded(env, 'RETENTION_MONTHS', 24, 0, 1200),
   };
 }
 
+/** The web app and the worker alone need real servers; `npm start` brings embedded ones. */
+function requireServers(config: Config): void {
+  const alone = '(needed to run the web app or the worker alone; npm start runs everything)';
+  if (!config.databaseUrl) throw new ConfigError(`DATABASE_URL must be set ${alone}`);
+  if (!config.temporal.address) throw new ConfigError(`TEMPORAL_ADDRESS must be set ${alone}`);
+}
+
 /** For entry points: one clear line naming the bad setting, then exit. */
-export function loadConfigOrExit(env: Env = process.env): Config {
+export function loadConfigOrExit(env: Env = process.env, options: { servers?: boolean } = {}): Config {
   try {
-    return loadConfig(env);
+    const config = loadConfig(env);
+    if (options.servers) requireServers(config);
+    return config;
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`configuration error: ${error.message}`);

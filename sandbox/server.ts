@@ -1,6 +1,7 @@
 // The outside world for local use and tests: SMS operator, inquiry agencies, bank gateway. Real HTTP, made up data.
 import express from 'express';
 import { agencySandbox } from './agencies';
+import { externalRegistrySandbox } from './external-registry';
 import { FaultSwitch, type Fault } from './faults';
 import { paymentSandbox } from './payment';
 import { smsSandbox } from './sms';
@@ -13,6 +14,7 @@ export function createSandbox() {
   app.use('/sms', sms.router);
   app.use('/agencies', agencySandbox(faults));
   app.use('/payment', paymentSandbox(faults));
+  app.use('/external-registry', externalRegistrySandbox(faults));
   app.post('/control/faults', express.json(), (req, res) => {
     const { target, fault, times } = req.body ?? {};
     if (typeof target !== 'string' || !['down', 'reject', 'slow', 'ok'].includes(fault)) {

@@ -89,7 +89,7 @@ async function main() {
     if (!process.env.TEMPORAL_ADDRESS) say(`  Temporal Web UI: http://localhost:${config.temporal.uiPort}`);
     say('press Ctrl-C to stop');
   } catch (error) {
-    console.error(`[pishkhan] could not start: ${(error as Error).message}`);
+    console.error(`[pishkhan] could not start: ${(error as Error)?.message ?? String(error)}`);
     await stopAll(1);
   }
 }

@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureChromium } from './infra/chromium.mjs';
 import { findTemporalCli } from './infra/temporal.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -17,9 +18,19 @@ if (!process.env.TEMPORAL_ADDRESS) {
   log(`Temporal CLI: ${cli}`);
 }
 
+// The browser tests are part of every run: without a browser the run stops here rather than skipping them.
+let chromium;
+try {
+  chromium = ensureChromium({ log });
+} catch (error) {
+  console.error(`[npm test] ${error.message}`);
+  process.exit(1);
+}
+log(`Chromium: ${chromium}`);
+
 const jest = spawnSync(process.execPath, [path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'), ...process.argv.slice(2)], {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, NODE_ENV: 'test' },
+  env: { ...process.env, NODE_ENV: 'test', CHROMIUM_PATH: chromium },
 });
 process.exit(jest.status ?? 1);

@@ -7,36 +7,58 @@ import { createSubmitter } from '../api/submission';
 import { loadConfigOrExit, type Config } from '../lib/config';
 import { createDb } from '../lib/db';
 import { createLogger } from '../lib/log';
+import { createMetrics } from '../lib/metrics';
 import { connectClient } from '../lib/temporal';
+
+// Requests still running this long after SIGTERM are cut; keep it below the orchestrator's own grace period.
+const DRAIN_MS = 10_000;
 
 export async function startWeb(config: Config, log: Logger) {
   const db = createDb(config.databaseUrl!);
   const temporal = await connectClient(config.temporal);
   const sessions = createSessions(db, config.env === 'production');
-  const app = createApp({ db, temporal, config, log, sessions, submitRequest: createSubmitter(db, temporal, config) });
-  const server = http.createServer(app);
+  const metrics = createMetrics('web');
+  const app = createApp({ db, temporal, config, log, sessions, metrics, submitRequest: createSubmitter(db, temporal, config, metrics) });
+  let stopping = false;
+  const server = http.createServer((req, res) => {
+    // While draining, a kept-alive connection is closed after its answer instead of waiting for more.
+    if (stopping) res.setHeader('Connection', 'close');
+    app(req, res);
+  });
   await new Promise<void>((resolve) => server.listen(config.port, resolve));
   log.info({ port: config.port }, 'web app listening');
   return {
     server,
+    /** Stops accepting, lets requests in flight finish (up to DRAIN_MS), then closes PostgreSQL and Temporal. */
     async stop() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      stopping = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // A connection whose last request just finished is idle: close it rather than wait for its client.
+      const idle = setInterval(() => server.closeIdleConnections(), 200);
+      const deadline = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
+      await closed;
+      clearInterval(idle);
+      clearTimeout(deadline);
       await temporal.connection.close();
       await db.destroy();
+      log.info('web app stopped');
     },
   };
 }
 
 if (require.main === module) {
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit(process.env, { servers: true });
   const log = createLogger(config.logLevel, 'web');
-  if (!config.databaseUrl || !config.temporal.address) {
-    console.error('configuration error: DATABASE_URL and TEMPORAL_ADDRESS must be set to run the web app alone (npm start runs everything)');
-    process.exit(1);
-  }
   startWeb(config, log).then((web) => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void web.stop().then(() => process.exit(0)));
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        log.info({ signal }, 'stopping: finishing requests in flight');
+        web.stop().then(() => process.exit(0), (error) => {
+          log.error({ err: error }, 'web app did not stop cleanly');
+          process.exit(1);
+        });
+      });
+    }
   }, (error) => {
     log.fatal({ err: error }, 'web app failed to start');
     process.exit(1);

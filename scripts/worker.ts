@@ -1,46 +1,106 @@
 // The Temporal worker: runs request workflows and their activities. `npm run worker` in production.
+import http from 'node:http';
+import { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
+import express from 'express';
 import type { Logger } from 'pino';
 import { httpInquiryClient } from '../adapters/agencies';
+import { createDocumentStore } from '../adapters/documents';
+import { letterRegistryFromConfig } from '../adapters/letter-registry';
 import { smsProviderFromConfig } from '../adapters/sms';
 import { createActivities } from '../activities';
+import { databaseCheck, healthRoutes } from '../api/health';
 import { loadConfigOrExit, type Config } from '../lib/config';
 import { createDb } from '../lib/db';
 import { createLogger } from '../lib/log';
+import { createMetrics } from '../lib/metrics';
+import { ensureRetentionSchedule } from '../lib/retention-schedule';
 import { connectWorker } from '../lib/temporal';
 
-export async function startWorker(config: Config, log: Logger) {
+export interface WorkerOptions {
+  /** A prebuilt workflow bundle (tests build one per run); otherwise the workflows are bundled at start. */
+  workflowBundlePath?: string;
+}
+
+export async function startWorker(config: Config, log: Logger, options: WorkerOptions = {}) {
   const db = createDb(config.databaseUrl!);
   const connection = await connectWorker(config.temporal);
+  const metrics = createMetrics('worker');
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    workflowsPath: require.resolve('../workflows'),
-    activities: createActivities({ db, sms: smsProviderFromConfig(config.sms), inquiries: httpInquiryClient(config.agencies) }),
+    ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath: require.resolve('../workflows') }),
+    activities: createActivities({
+      db,
+      sms: smsProviderFromConfig(config.sms),
+      inquiries: httpInquiryClient(config.agencies),
+      documents: createDocumentStore(config),
+      metrics,
+      letterRegistry: letterRegistryFromConfig(config),
+    }),
+    // On shutdown, activities in flight get this long to finish before they are cancelled.
+    shutdownGraceTime: '10 seconds',
+  });
+  // A schedule that cannot be made is reported, but never keeps requests from being worked on.
+  const schedule = await ensureRetentionSchedule(new Client({ connection, namespace: config.temporal.namespace }), {
+    months: config.retentionMonths,
+    taskQueue: config.temporal.taskQueue,
+  }).catch((error) => {
+    log.error({ err: error }, 'the retention schedule could not be created or updated');
+    return 'failed';
   });
   const running = worker.run();
-  log.info({ taskQueue: config.temporal.taskQueue }, 'worker started');
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(healthRoutes({
+    readiness: {
+      worker: async () => {
+        if (worker.getState() !== 'RUNNING') throw new Error(`worker is ${worker.getState()}`);
+      },
+      postgres: databaseCheck(db),
+    },
+    metrics,
+    metricsToken: config.metricsToken,
+  }));
+  const server = http.createServer(app);
+  await new Promise<void>((resolve) => server.listen(config.workerHttpPort, resolve));
+  const httpPort = (server.address() as { port: number }).port;
+  log.info({ taskQueue: config.temporal.taskQueue, httpPort, retentionSchedule: schedule }, 'worker started');
+
   return {
     worker,
+    httpPort,
+    /** Settles when the worker stops; rejects if it fails on its own. */
+    done: running,
+    /** Stops polling, lets workflow and activity tasks in flight finish, then closes everything. */
     async stop() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
+      await running.catch((error) => log.error({ err: error }, 'worker ended with an error'));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
       await connection.close();
       await db.destroy();
+      log.info('worker stopped');
     },
   };
 }
 
 if (require.main === module) {
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit(process.env, { servers: true });
   const log = createLogger(config.logLevel, 'worker');
-  if (!config.databaseUrl || !config.temporal.address) {
-    console.error('configuration error: DATABASE_URL and TEMPORAL_ADDRESS must be set to run the worker alone (npm start runs everything)');
-    process.exit(1);
-  }
   startWorker(config, log).then((w) => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void w.stop().then(() => process.exit(0)));
+    w.done.catch((error) => {
+      log.fatal({ err: error }, 'worker failed');
+      process.exit(1);
+    });
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        log.info({ signal }, 'stopping: draining tasks in flight');
+        void w.stop().then(() => process.exit(0));
+      });
+    }
   }, (error) => {
     log.fatal({ err: error }, 'worker failed to start');
     process.exit(1);

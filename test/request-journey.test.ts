@@ -43,7 +43,7 @@ test('a submitted request reaches pending review with the civil registry answer 
 test('the secretariat approves: the letter gets a number, goes to the chosen department, and the citizen is told once', async () => {
   const { mobile, citizen, code } = await submittedLetter('legal');
   const clerk = await loginStaff(desk, 'dabir');
-  const inbox = await clerk.get('/staff');
+  const inbox = await clerk.get(`/staff?find=${code}`);
   expect(inbox.html).toContain(`/staff/requests/${code}`);
 
   const decided = await clerk.post(`/staff/requests/${code}/decision`, { kind: 'approve' });
@@ -68,7 +68,7 @@ test('the secretariat approves: the letter gets a number, goes to the chosen dep
   // The secretariat no longer sees it; the legal department does.
   expect((await clerk.get(`/staff/requests/${code}`)).status).toBe(404);
   const lawyer = await loginStaff(desk, 'legal');
-  expect((await lawyer.get('/staff')).html).toContain(code);
+  expect((await lawyer.get(`/staff?find=${code}`)).html).toContain(`/staff/requests/${code}`);
 });
 
 test('the secretariat rejects with a reason: the request ends rejected and the reason reaches the citizen by SMS exactly once', async () => {
@@ -119,7 +119,7 @@ test('a reviewer of another department cannot open or decide a request routed el
   const hr = await loginStaff(desk, 'hr');
   expect((await hr.get(`/staff/requests/${code}`)).status).toBe(404);
   expect((await hr.post(`/staff/requests/${code}/decision`, { kind: 'approve' })).status).toBe(404);
-  expect((await hr.get('/staff')).html).not.toContain(code);
+  expect((await hr.get(`/staff?find=${code}`)).html).not.toContain(`/staff/requests/${code}`);
   expect(await statusOf(desk, code)).toBe('in_progress');
 });
 

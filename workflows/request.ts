@@ -1,4 +1,6 @@
 // One request, from submission to survey: walks the steps of the service snapshot it started with.
+// Running requests replay this code: a change to what they do goes behind `wf.patched('<change-id>')`
+// (old path kept until no history needs it); test/workflow-versioning.test.ts replays recorded histories.
 import * as wf from '@temporalio/workflow';
 import { currentState, decide, paymentSettled, resubmit, surveyAnswered, type Refusal } from './messages';
 import { activities, RequestRun } from './run';
@@ -22,34 +24,42 @@ function validateDecision(run: RequestRun, decision: Decision): void {
   }
   const { role, departmentIds } = decision.actor;
   if (role === 'admin') return;
+  // The correspondence system answers for the department its letter went to, and for nothing else.
+  if (role === 'integration') {
+    if (step.role !== 'department') refuse('role-not-allowed');
+    return;
+  }
   if (step.role === 'secretariat' && role !== 'secretariat') refuse('role-not-allowed');
   if (step.role === 'supervisor' && role !== 'supervisor') refuse('role-not-allowed');
   if (step.role !== 'secretariat' && !departmentIds.includes(run.state.departmentId ?? -1)) refuse('not-your-department');
 }
+
+/** Where the request stands when its SLA mark is made: the supervisor of that department is the one told. */
+const slaContext = (run: RequestRun) => ({ status: run.state.status, departmentId: run.state.departmentId });
 
 /** Reminds the handling department at the reminder point and escalates at the due date. */
 async function watchSla(run: RequestRun): Promise<void> {
   const reminderShare = run.service.sla.reminderAt ?? 0.8;
   let reminded = false;
   let escalated = false;
-  while (!run.finished && !escalated) {
+  while (!run.finished && !run.slaStopped && !escalated) {
     if (run.clockPausedSince !== null) {
-      await wf.condition(() => run.clockPausedSince === null || run.finished);
+      await wf.condition(() => run.clockPausedSince === null || run.finished || run.slaStopped);
       continue;
     }
     const due = run.slaDueAt;
     const target = reminded ? due : run.slaStartedAt + (due - run.slaStartedAt) * reminderShare;
     const interrupted = await wf.condition(
-      () => run.finished || run.clockPausedSince !== null || run.slaDueAt !== due,
+      () => run.finished || run.slaStopped || run.clockPausedSince !== null || run.slaDueAt !== due,
       Math.max(target - Date.now(), 1),
     );
     if (interrupted) continue;
     if (!reminded) {
       reminded = true;
-      await activities.markSla({ requestId: run.input.requestId, dedupeKey: run.nextKey('sla-warning'), state: 'warning', note: run.state.status });
+      await activities.markSla({ requestId: run.input.requestId, dedupeKey: run.nextKey('sla-warning'), state: 'warning', ...slaContext(run) });
     } else {
       escalated = true;
-      await activities.markSla({ requestId: run.input.requestId, dedupeKey: run.nextKey('sla-breached'), state: 'breached', note: run.state.status });
+      await activities.markSla({ requestId: run.input.requestId, dedupeKey: run.nextKey('sla-breached'), state: 'breached', ...slaContext(run) });
     }
   }
 }

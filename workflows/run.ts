@@ -33,6 +33,9 @@ export class RequestRun {
   slaStartedAt: number;
   slaDueAt: number;
   clockPausedSince: number | null = null;
+  replyText = '';
+  /** The organisation's part is done (delivered, or only the citizen's survey is left): no more SLA marks. */
+  slaStopped = false;
   private seq = 0;
 
   constructor(readonly input: RequestInput) {
@@ -65,6 +68,7 @@ export class RequestRun {
       letterNumber: this.state.letterNumber ?? '',
       answers: this.input.answers,
       applicantName: this.input.applicantName,
+      reply: this.replyText,
       link: `${this.input.publicUrl}/track/${this.input.trackingCode}`,
       ...extra,
     };

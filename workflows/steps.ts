@@ -2,7 +2,7 @@
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { activities, RequestRun } from './run';
-import type { DeliverStep, InquiryStep, NotifyStep, PaymentStep, RegisterLetterStep, ReviewStep, SurveyStep } from './types';
+import { LETTER_REFUSED, type DeliverStep, type InquiryStep, type NotifyStep, type PaymentStep, type RegisterLetterStep, type ReviewStep, type SurveyStep } from './types';
 import { systemReasons } from './reasons';
 
 export type StepOutcome = 'next' | 'stop';
@@ -47,6 +47,8 @@ export async function review(run: RequestRun, step: ReviewStep, isLastReview: bo
     const actor = decision.actor.username;
     switch (decision.kind) {
       case 'approve':
+        // The note of the last approval is the organisation's reply, printed on the reply letter.
+        if (decision.reason?.trim()) run.replyText = decision.reason.trim();
         if (isLastReview) await run.setStatus('approved', { step, actor });
         else await run.event('approved_step', step.title, undefined, actor);
         return 'next';
@@ -105,16 +107,35 @@ export async function payment(run: RequestRun, step: PaymentStep): Promise<StepO
   return 'next';
 }
 
+function reviewBefore(run: RequestRun, step: RegisterLetterStep): ReviewStep | null {
+  const steps = run.service.steps;
+  const before = steps.slice(0, steps.indexOf(step)).filter((s): s is ReviewStep => s.type === 'review');
+  return before[before.length - 1] ?? null;
+}
+
 export async function registerLetter(run: RequestRun, step: RegisterLetterStep, actor: string): Promise<StepOutcome> {
   const departmentCode = step.departmentFromField ? run.input.answers[step.departmentFromField] : step.department!;
-  const letter = await activities.registerIncomingLetter({
-    requestId: run.input.requestId,
-    departmentCode,
-    subjectTemplate: step.subject ?? run.service.title,
-    vars: run.templateVars(),
-    sender: run.input.applicantName,
-    registeredBy: actor,
-  });
+  let letter: { number: string; departmentId: number };
+  for (;;) {
+    try {
+      letter = await activities.registerIncomingLetter({
+        requestId: run.input.requestId,
+        departmentCode,
+        subjectTemplate: step.subject ?? run.service.title,
+        vars: run.templateVars(),
+        sender: run.input.applicantName,
+        registeredBy: actor,
+      });
+      break;
+    } catch (error) {
+      // Refused for good by the correspondence system: back to the review before this step, with the reason on file.
+      const back = reviewBefore(run, step);
+      const cause = (error as wf.ActivityFailure).cause;
+      if (!back || !(cause instanceof wf.ApplicationFailure) || cause.type !== LETTER_REFUSED) throw error;
+      await run.event('letter_refused', cause.message);
+      if ((await review(run, back, false)) === 'stop') return 'stop';
+    }
+  }
   run.state.letterNumber = letter.number;
   run.state.departmentId = letter.departmentId;
   await run.setStatus('in_progress', { step, kind: 'letter_registered', data: { letterNumber: letter.number }, actor });
@@ -129,8 +150,10 @@ export async function deliver(run: RequestRun, step: DeliverStep): Promise<StepO
     kind: step.document,
     bodyTemplate: step.body ?? run.service.title,
     vars: run.templateVars(),
+    publicUrl: run.input.publicUrl,
   });
   await run.setStatus('delivered', { step });
+  run.slaStopped = true;
   return 'next';
 }
 
@@ -141,6 +164,7 @@ export async function notify(run: RequestRun, step: NotifyStep): Promise<StepOut
 }
 
 export async function survey(run: RequestRun, step: SurveyStep): Promise<StepOutcome> {
+  run.slaStopped = true;
   const windowMs = run.service.survey.windowSeconds ? run.service.survey.windowSeconds * 1000 : run.service.survey.windowDays * DAY;
   const template = run.service.sms.survey;
   if (template) await run.sms('survey', template, { link: `${run.input.publicUrl}/survey/${run.input.trackingCode}` });

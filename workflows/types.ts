@@ -15,6 +15,9 @@ export type RequestStatus =
   | 'cancelled'
   | 'expired';
 
+/** The failure type of a letter the correspondence system refused for good (activities/external-letters.ts). */
+export const LETTER_REFUSED = 'LetterRefused';
+
 export const TERMINAL_STATUSES: RequestStatus[] = ['rejected', 'closed', 'cancelled', 'expired'];
 
 interface StepBase {
@@ -147,10 +150,11 @@ export interface ServiceSnapshot {
   definition: ServiceDefinition;
 }
 
+/** A staff member, or (`integration`, staffId 0, username `api:<client>`) a system answering through the integration API. */
 export interface Actor {
   staffId: number;
   username: string;
-  role: 'secretariat' | 'reviewer' | 'supervisor' | 'admin';
+  role: 'secretariat' | 'reviewer' | 'supervisor' | 'admin' | 'integration';
   departmentIds: number[];
 }
 

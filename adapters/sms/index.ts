@@ -1,6 +1,6 @@
 // SMS providers behind one interface; `dedupeKey` lets a provider drop a repeat of the same message.
 import type { Config } from '../../lib/config';
-import { requestJson, PermanentError } from '../http';
+import { requestJson, PermanentError, TemporaryError } from '../http';
 
 export interface SmsMessage {
   to: string;
@@ -24,6 +24,15 @@ export function sandboxSms(baseUrl: string): SmsProvider {
   };
 }
 
+/** Kavenegar answers with its own codes as HTTP statuses: 409 (busy, try later) and 451 (too many calls) pass; 501 (test-only account) does not. */
+const KAVENEGAR_TEMPORARY = new Set([409, 451]);
+
+function kavenegarFailure(status: number | undefined, message: string): Error {
+  if (status !== undefined && KAVENEGAR_TEMPORARY.has(status)) return new TemporaryError(message, status);
+  if (status === 501 || (status !== undefined && status < 500)) return new PermanentError(message, status);
+  return new TemporaryError(message, status);
+}
+
 /** Kavenegar's REST API: /v1/{key}/sms/send.json, `localid` makes a repeat send return the first message. */
 export function kavenegarSms(baseUrl: string, apiKey: string, sender?: string): SmsProvider {
   return {
@@ -31,12 +40,15 @@ export function kavenegarSms(baseUrl: string, apiKey: string, sender?: string): 
     async send({ to, body, dedupeKey }) {
       const form: Record<string, string> = { receptor: to, message: body, localid: dedupeKey };
       if (sender) form.sender = sender;
-      const result = (await requestJson(`${baseUrl}/v1/${encodeURIComponent(apiKey)}/sms/send.json`, { form })) as {
-        return?: { status: number; message: string };
-        entries?: { messageid: number }[];
-      };
+      let result: { return?: { status: number; message: string }; entries?: { messageid: number }[] | null };
+      try {
+        result = (await requestJson(`${baseUrl}/v1/${encodeURIComponent(apiKey)}/sms/send.json`, { form })) as typeof result;
+      } catch (error) {
+        if (error instanceof PermanentError || error instanceof TemporaryError) throw kavenegarFailure(error.status, `kavenegar: ${error.message}`);
+        throw error;
+      }
       if (result?.return?.status !== 200 || !result.entries?.length) {
-        throw new PermanentError(`kavenegar: ${result?.return?.message ?? 'unexpected answer'}`, result?.return?.status);
+        throw kavenegarFailure(result?.return?.status ?? 400, `kavenegar: ${result?.return?.message ?? 'unexpected answer'}`);
       }
       return { providerMessageId: String(result.entries[0].messageid) };
     },

@@ -5,7 +5,10 @@ import { checkAnswers, type FieldError } from '../../lib/forms';
 import { translate, type Locale } from '../../lib/i18n';
 import type { ServiceDefinition } from '../../workflows/types';
 import type { AppContext } from '../context';
-import { notFound } from '../errors';
+import { missingRequiredDocuments, saveDraftUploads } from '../draft-documents';
+import { documentInputs, documentListItem, draftDocuments } from '../documents';
+import { missingServiceError } from '../service-availability';
+import { readMultipart } from '../uploads';
 
 export function requireCitizen(req: Request, res: Response, next: NextFunction) {
   if (req.citizen) return next();
@@ -53,7 +56,7 @@ export function applyRoutes(ctx: AppContext): Router {
 
   const loadService = async (id: string) => {
     const current = await currentServiceVersion(ctx.db, id);
-    if (!current) throw notFound();
+    if (!current) throw await missingServiceError(ctx.db, id);
     return current;
   };
 
@@ -61,24 +64,33 @@ export function applyRoutes(ctx: AppContext): Router {
     const { definition } = await loadService(req.params.id as string);
     const draft = await ctx.db('drafts').where({ citizen_id: req.citizen!.id, service_id: definition.id }).first();
     const fields = formFields(definition, draft?.answers ?? {}, [], await departmentOptions(ctx), res.locals.locale);
-    res.render('apply', { service: definition, fields, pageTitleText: definition.title });
+    const documents = documentInputs(definition.documents, await draftDocuments(ctx.db, req.citizen!.id, definition.id), [], res.locals.locale);
+    res.render('apply', { service: definition, fields, documents, pageTitleText: definition.title });
   });
 
   router.post('/services/:id/apply', requireCitizen, async (req, res) => {
     const { definition } = await loadService(req.params.id as string);
+    const form = await readMultipart(req, res, definition.documents);
     const departments = await departmentOptions(ctx);
-    const { answers, errors } = checkAnswers(definition.fields, req.body ?? {}, departments.map((d) => d.value));
+    // An oversize file ends the upload early: answers that did not arrive are taken from the saved draft.
+    const saved = form.tooLargeField ? await ctx.db('drafts').where({ citizen_id: req.citizen!.id, service_id: definition.id }).first() : null;
+    const { answers, errors } = checkAnswers(definition.fields, { ...(saved?.answers ?? {}), ...form.body }, departments.map((d) => d.value));
     // What the citizen typed is kept, even when it is not yet right.
     await ctx.db('drafts')
       .insert({ citizen_id: req.citizen!.id, service_id: definition.id, answers: JSON.stringify(answers), updated_at: ctx.db.fn.now() })
       .onConflict(['citizen_id', 'service_id'])
       .merge(['answers', 'updated_at']);
-    if (errors.length) {
+    const documentErrors = await saveDraftUploads(ctx, req.citizen!.id, definition, form, res.locals.locale);
+    const uploaded = await draftDocuments(ctx.db, req.citizen!.id, definition.id);
+    documentErrors.push(...missingRequiredDocuments(definition.documents, uploaded, documentErrors));
+    if (errors.length || documentErrors.length) {
       const fields = formFields(definition, answers, errors, departments, res.locals.locale);
+      const documents = documentInputs(definition.documents, uploaded, documentErrors, res.locals.locale);
       return res.status(422).render('apply', {
         service: definition,
         fields,
-        errorSummary: fields.filter((f) => f.error).map((f) => ({ id: f.id, message: f.error })),
+        documents,
+        errorSummary: [...fields, ...documents].filter((f) => f.error).map((f) => ({ id: f.id, message: f.error })),
         pageTitleText: definition.title,
       });
     }
@@ -90,7 +102,8 @@ export function applyRoutes(ctx: AppContext): Router {
     const draft = await ctx.db('drafts').where({ citizen_id: req.citizen!.id, service_id: definition.id }).first();
     if (!draft) return res.redirect(303, `/services/${definition.id}/apply`);
     const rows = readableAnswers(definition, draft.answers, await departmentOptions(ctx), res.locals.locale);
-    res.render('check', { service: definition, rows, pageTitle: 'check.title' });
+    const documents = (await draftDocuments(ctx.db, req.citizen!.id, definition.id)).map((d) => documentListItem(d, definition.documents, res.locals.locale));
+    res.render('check', { service: definition, rows, documents, pageTitle: 'check.title' });
   });
 
   router.post('/services/:id/submit', requireCitizen, async (req, res) => {
@@ -101,6 +114,8 @@ export function applyRoutes(ctx: AppContext): Router {
     const departments = await departmentOptions(ctx);
     const { answers, errors } = checkAnswers(service.definition.fields, draft.answers, departments.map((d) => d.value));
     if (errors.length) return res.redirect(303, `/services/${service.definition.id}/apply`);
+    const uploaded = await draftDocuments(ctx.db, req.citizen!.id, service.definition.id);
+    if (missingRequiredDocuments(service.definition.documents, uploaded).length) return res.redirect(303, `/services/${service.definition.id}/apply`);
     const { trackingCode } = await ctx.submitRequest({ citizenId: req.citizen!.id, mobile: req.citizen!.mobile, service, answers });
     res.redirect(303, `/requests/${trackingCode}/submitted`);
   });

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { currentServiceVersion } from '../../lib/catalog-sync';
 import { normalizePersianText, toLatinDigits } from '../../lib/persian';
 import { decodeCursor, encodeCursor, type AppContext } from '../context';
-import { notFound } from '../errors';
+import { missingServiceError } from '../service-availability';
 
 const PAGE = 50;
 
@@ -53,7 +53,7 @@ export function catalogRoutes(ctx: AppContext): Router {
 
   router.get('/services/:id', async (req, res) => {
     const current = await currentServiceVersion(ctx.db, req.params.id);
-    if (!current) throw notFound();
+    if (!current) throw await missingServiceError(ctx.db, req.params.id);
     const department = await ctx.db('departments').where({ code: current.definition.responsibleUnit.department }).first();
     res.render('service', { service: current.definition, version: current.version, department, pageTitleText: current.definition.title });
   });

@@ -1,13 +1,28 @@
 // The JSON API under /api: the catalogue and a citizen's own requests. Described in api/openapi.json.
-import { Router } from 'express';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import { currentServiceVersion } from '../../lib/catalog-sync';
 import type { AppContext } from '../context';
 import { notFound, UserError } from '../errors';
 import { citizenTimeline, findRequest, requestHistory } from '../request-reader';
 import { listServices } from './catalog';
 
+const openApiFile = path.resolve(__dirname, '..', 'openapi.json');
+
+/** A body sent to /api is JSON: anything else is refused before a route reads it. */
+export function jsonBodiesOnly(req: Request, _res: Response, next: NextFunction) {
+  if (req.method !== 'GET' && req.method !== 'HEAD' && req.is('application/json') === false) return next(new UserError(415, 'faults.jsonOnly'));
+  next();
+}
+
 export function jsonApiRoutes(ctx: AppContext): Router {
   const router = Router();
+  const openApi = fs.readFileSync(openApiFile, 'utf8');
+
+  router.get('/api/openapi.json', (_req, res) => {
+    res.type('application/json').send(openApi);
+  });
 
   router.get('/api/services', async (req, res) => {
     const list = await listServices(ctx, req.query);

@@ -12,7 +12,7 @@ export function requireStaff(req: Request, res: Response, next: NextFunction) {
   res.redirect(303, `/staff/login?next=${encodeURIComponent(req.originalUrl)}`);
 }
 
-const safeStaffNext = (value: unknown) => (typeof value === 'string' && /^\/staff(\/[\w\-./?=&%]*)?$/.test(value) ? value : '/staff');
+const safeStaffNext = (value: unknown) => (typeof value === 'string' && /^\/(staff|admin)(\/[\w\-./?=&%]*)?$/.test(value) ? value : '/staff');
 
 export function staffLoginRoutes(ctx: AppContext): Router {
   const router = Router();

@@ -2,12 +2,18 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { Router, type Request } from 'express';
+import type { Locale } from '../../lib/i18n';
+import { toLatinDigits } from '../../lib/persian';
 import { workflowIdFor } from '../../lib/temporal';
 import { decide, REFUSALS, type Refusal } from '../../workflows/messages';
 import type { Decision, DecisionKind } from '../../workflows/types';
+import { applyAssigneeFilter, assigneeFilterOf, assignmentPanel, slaCountdown } from '../assignment';
 import { audit } from '../audit';
+import { requestAuditTrail } from '../audit-search';
 import { decodeCursor, encodeCursor, type AppContext } from '../context';
+import { documentListItem, requestDocuments } from '../documents';
 import { notFound, UserError } from '../errors';
+import { seesPersonalData, shownAnswer, shownEvidence, shownMobile } from '../personal-data';
 import { findRequest, requestHistory, serviceSnapshot, type RequestRow } from '../request-reader';
 import { requireStaff } from './staff-login';
 
@@ -45,27 +51,35 @@ export function staffRequestRoutes(ctx: AppContext): Router {
     const status = typeof req.query.status === 'string' && OPEN.concat(['rejected', 'closed', 'cancelled', 'expired']).includes(req.query.status) ? req.query.status : '';
     const serviceId = typeof req.query.service === 'string' ? req.query.service.slice(0, 64) : '';
     const sla = ['on_time', 'warning', 'breached'].includes(String(req.query.sla)) ? String(req.query.sla) : '';
+    const who = assigneeFilterOf(req.query.who);
+    // A citizen on the phone reads out their tracking code: find it directly, open or closed.
+    const find = toLatinDigits(typeof req.query.find === 'string' ? req.query.find.slice(0, 40) : '').replace(/\D/g, '');
     const cursor = decodeCursor(req.query.after);
     const rows = await ctx.db('requests as r')
       .join('services as s', 's.id', 'r.service_id')
+      .leftJoin('staff as a', 'a.id', 'r.assigned_to')
       .modify((b) => {
         if (staff.role !== 'admin') b.whereIn('r.department_id', staff.departmentIds.length ? staff.departmentIds : [-1]);
+        if (find) b.where('r.tracking_code', find);
         if (status) b.where('r.status', status);
-        else b.whereNull('r.closed_at');
+        else if (!find) b.whereNull('r.closed_at');
         if (serviceId) b.where('r.service_id', serviceId);
         if (sla) b.where('r.sla_state', sla);
+        applyAssigneeFilter(b, who, staff.id);
         if (cursor) b.whereRaw('(r.sla_due_at, r.id) > (?::timestamptz, ?)', [String(cursor[0]), Number(cursor[1])]);
       })
       .orderBy([{ column: 'r.sla_due_at' }, { column: 'r.id' }])
       .limit(PAGE + 1)
-      .select('r.id', 'r.tracking_code', 'r.status', 'r.applicant_name', 'r.sla_due_at', 'r.sla_state', 'r.created_at', 'r.letter_number', 's.title as service_title');
+      .select('r.id', 'r.tracking_code', 'r.status', 'r.applicant_name', 'r.sla_due_at', 'r.sla_state', 'r.created_at', 'r.letter_number', 's.title as service_title', 'r.closed_at', 'a.display_name as assignee_name');
     const more = rows.length > PAGE;
     const page = rows.slice(0, PAGE);
     const last = page[page.length - 1];
     const services = await ctx.db('services').orderBy('title').select('id', 'title');
+    const now = new Date();
+    const holidays = new Set(ctx.config.holidays);
     res.render('staff/inbox', {
-      requests: page,
-      filters: { status, service: serviceId, sla },
+      requests: page.map((r: { closed_at: Date | null; sla_due_at: Date }) => ({ ...r, countdown: r.closed_at ? '' : slaCountdown(r.sla_due_at, now, holidays, res.locals.locale), overdue: !r.closed_at && new Date(r.sla_due_at) < now })),
+      filters: { status, service: serviceId, sla, who, find },
       statuses: OPEN.concat(['rejected', 'closed', 'cancelled', 'expired']),
       services,
       next: more ? encodeCursor([new Date(last.sla_due_at).toISOString(), last.id]) : null,
@@ -76,15 +90,17 @@ export function staffRequestRoutes(ctx: AppContext): Router {
   });
 
   const requestPage = async (req: Request, request: RequestRow, extra: Record<string, unknown> = {}) => {
-    const [service, events, inquiries, sms, departments, letter] = await Promise.all([
+    const [service, events, inquiries, sms, departments, letter, documents] = await Promise.all([
       serviceSnapshot(ctx.db, request),
       requestHistory(ctx.db, request.id),
       ctx.db('inquiries').where({ request_id: request.id }).orderBy('id'),
       ctx.db('sms_outbox').where({ request_id: request.id }).orderBy('id').select('purpose', 'body', 'status', 'created_at', 'sent_at'),
       ctx.db('departments').orderBy('name').select('id', 'name', 'code'),
       ctx.db('letters').where({ request_id: request.id }).first(),
+      requestDocuments(ctx.db, request.id),
     ]);
-    const answers = service.fields.map((f) => ({ label: f.label, value: request.answers[f.key] ?? '' }));
+    const full = seesPersonalData(req.staff!);
+    const answers = service.fields.map((f) => ({ label: f.label, value: shownAnswer(f.type, request.answers[f.key] ?? '', full) }));
     const step = service.steps.find((s) => s.id === request.step_id);
     const allowed = request.awaiting === 'review' && step?.type === 'review' ? step.decisions ?? ['approve', 'reject', 'needs_info'] : [];
     return {
@@ -92,12 +108,18 @@ export function staffRequestRoutes(ctx: AppContext): Router {
       service,
       answers,
       events,
-      inquiries,
+      inquiries: inquiries.map((i) => ({ ...i, response: shownEvidence(i.response, full) })),
       sms,
       letter,
+      contactMobile: shownMobile(request.mobile, full),
+      personalDataMasked: !full,
+      personalDataRemoved: Boolean(request.personal_data_removed_at),
+      documents: documents.map((d) => documentListItem(d, service.documents, (req.res?.locals.locale ?? 'fa') as Locale)),
       department: departments.find((d) => d.id === request.department_id),
       forwardTargets: departments.filter((d) => d.id !== request.department_id && d.code !== 'secretariat'),
       decisions: allowed,
+      assignment: await assignmentPanel(ctx.db, req.staff!, request, req.query.assigned),
+      auditTrail: await requestAuditTrail(ctx.db, request.id, req.query.auditAfter, (req.res?.locals.locale ?? 'fa') as Locale),
       pageTitle: 'staffRequest.title',
       ...extra,
     };
@@ -114,7 +136,9 @@ export function staffRequestRoutes(ctx: AppContext): Router {
     const kind = String(req.body.kind ?? '') as DecisionKind;
     if (!DECISIONS.includes(kind)) throw new UserError(400, 'errors.badRequest');
     const reason = String(req.body.reason ?? '').trim().slice(0, 2000);
-    const forwardTo = Number(req.body.forwardTo) || undefined;
+    const target = Number(req.body.forwardTo);
+    // Only an existing department can receive a request; anything else is left for the workflow to refuse.
+    const forwardTo = Number.isSafeInteger(target) && target > 0 && (await ctx.db('departments').where({ id: target }).first('id')) ? target : undefined;
     const staff = req.staff!;
     const decision: Decision = {
       kind,

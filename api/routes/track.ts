@@ -2,7 +2,9 @@
 import { Router } from 'express';
 import { toLatinDigits } from '../../lib/persian';
 import { decodeCursor, encodeCursor, type AppContext } from '../context';
+import { citizenRequestExtras } from '../citizen-documents';
 import { notFound } from '../errors';
+import { duePayment, paymentNotice } from '../payments';
 import { citizenTimeline, findRequest, requestHistory, serviceSnapshot, type RequestRow } from '../request-reader';
 import { requireCitizen } from './apply';
 
@@ -19,10 +21,15 @@ export function trackRoutes(ctx: AppContext): Router {
   };
 
   const statusPage = async (request: RequestRow, full: boolean) => {
-    const [service, events] = await Promise.all([serviceSnapshot(ctx.db, request), requestHistory(ctx.db, request.id)]);
+    const [service, events, payment] = await Promise.all([
+      serviceSnapshot(ctx.db, request),
+      requestHistory(ctx.db, request.id),
+      request.status === 'awaiting_payment' ? duePayment(ctx.db, request.id) : null,
+    ]);
     return {
       request,
       service,
+      payment,
       full,
       timeline: citizenTimeline(events),
       open: !['rejected', 'closed', 'cancelled', 'expired'].includes(request.status),
@@ -53,7 +60,9 @@ export function trackRoutes(ctx: AppContext): Router {
 
   router.get('/requests/:code', requireCitizen, async (req, res) => {
     const request = await ownRequest(req.params.code as string, req.citizen!.id);
-    res.render('request', { ...(await statusPage(request, true)), pageTitle: 'request.title' });
+    const page = await statusPage(request, true);
+    const documents = await citizenRequestExtras(ctx, request, page.service, res.locals.locale);
+    res.render('request', { ...page, ...documents, sent: req.query.sent === '1', paymentNotice: paymentNotice(req.query.payment), pageTitle: 'request.title' });
   });
 
   router.get('/track', (req, res) => {

@@ -34,6 +34,13 @@ export class Browser {
     return this.cookies.get(name);
   }
 
+  /** The same visitor (the same cookies) talking to another web replica of the desk. */
+  sameVisitorAt(base: string): Browser {
+    const other = new Browser(base);
+    other.cookies = this.cookies;
+    return other;
+  }
+
   async get(path: string, follow = true): Promise<Page> {
     const response = await fetch(new URL(path, this.base), { headers: this.headers(), redirect: 'manual' });
     this.remember(response);
@@ -43,9 +50,11 @@ export class Browser {
   }
 
   /** Posts a form with the page's CSRF token, following the redirect like a browser does. */
-  async post(path: string, fields: Record<string, string>, follow = true): Promise<Page> {
+  async post(path: string, fields: Record<string, string | string[]>, follow = true): Promise<Page> {
     if (!this.cookies.has('pk_csrf')) await this.get('/');
-    const body = new URLSearchParams({ _csrf: this.cookies.get('pk_csrf') ?? '', ...fields });
+    const body = new URLSearchParams({ _csrf: this.cookies.get('pk_csrf') ?? '' });
+    // A list is sent as repeated fields, as checkboxes of one name are.
+    for (const [name, value] of Object.entries(fields)) for (const one of [value].flat()) body.append(name, one);
     const response = await fetch(new URL(path, this.base), {
       method: 'POST',
       headers: this.headers({ 'content-type': 'application/x-www-form-urlencoded' }),
@@ -56,6 +65,28 @@ export class Browser {
     const location = response.headers.get('location');
     if (follow && location && response.status >= 300 && response.status < 400) return this.get(location);
     return { status: response.status, html: await response.text(), url: path, location };
+  }
+
+  /** Posts a multipart form the way a browser sends a file upload: fields first, then files; CSRF token in the address. */
+  async upload(path: string, fields: Record<string, string>, files: Record<string, { name: string; bytes: Uint8Array; type?: string }>, follow = true): Promise<Page> {
+    if (!this.cookies.has('pk_csrf')) await this.get('/');
+    const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
+    for (const [name, file] of Object.entries(files)) form.append(name, new Blob([file.bytes], { type: file.type ?? 'application/octet-stream' }), file.name);
+    const url = new URL(path, this.base);
+    url.searchParams.set('_csrf', this.cookies.get('pk_csrf') ?? '');
+    const response = await fetch(url, { method: 'POST', headers: this.headers(), body: form, redirect: 'manual' });
+    this.remember(response);
+    const location = response.headers.get('location');
+    if (follow && location && response.status >= 300 && response.status < 400) return this.get(location);
+    return { status: response.status, html: await response.text(), url: path, location };
+  }
+
+  /** The raw response of a GET, for downloads: status, headers and bytes. */
+  async download(path: string): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
+    const response = await fetch(new URL(path, this.base), { headers: this.headers(), redirect: 'manual' });
+    this.remember(response);
+    return { status: response.status, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
   }
 
   async json(path: string, init: RequestInit = {}): Promise<{ status: number; body: any; type: string | null }> {

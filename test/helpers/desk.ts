@@ -3,7 +3,10 @@ import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
+import type { Logger } from 'pino';
 import { httpInquiryClient } from '../../adapters/agencies';
+import { createDocumentStore } from '../../adapters/documents';
+import { letterRegistryFromConfig } from '../../adapters/letter-registry';
 import { smsProviderFromConfig } from '../../adapters/sms';
 import { createActivities } from '../../activities';
 import { createApp } from '../../api/app';
@@ -12,6 +15,7 @@ import { createSubmitter } from '../../api/submission';
 import { loadConfig, type Config } from '../../lib/config';
 import { createDb, type Db } from '../../lib/db';
 import { createLogger } from '../../lib/log';
+import type { Metrics } from '../../lib/metrics';
 import { startSandbox } from '../../scripts/sandbox';
 
 export interface Desk {
@@ -31,7 +35,14 @@ function listen(server: http.Server): Promise<number> {
 
 let runtimeInstalled = false;
 
-export async function startDesk(overrides: Record<string, string> = {}): Promise<Desk> {
+/** Parts a test may bring: a logger to read what is logged, metrics registries to read what is counted. */
+export interface DeskParts {
+  log?: Logger;
+  webMetrics?: Metrics;
+  workerMetrics?: Metrics;
+}
+
+export async function startDesk(overrides: Record<string, string> = {}, parts: DeskParts = {}): Promise<Desk> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
@@ -50,18 +61,18 @@ export async function startDesk(overrides: Record<string, string> = {}): Promise
     ...overrides,
   });
   const db = createDb(config.databaseUrl!);
-  const log = createLogger('silent');
+  const log = parts.log ?? createLogger('silent');
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await Worker.create({
     connection,
     taskQueue: config.temporal.taskQueue,
     workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! },
-    activities: createActivities({ db, sms: smsProviderFromConfig(config.sms), inquiries: httpInquiryClient(config.agencies) }),
+    activities: createActivities({ db, sms: smsProviderFromConfig(config.sms), inquiries: httpInquiryClient(config.agencies), documents: createDocumentStore(config), metrics: parts.workerMetrics, letterRegistry: letterRegistryFromConfig(config) }),
   });
   const running = worker.run();
   const clientConnection = await Connection.connect({ address: config.temporal.address });
   const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
-  const app = createApp({ db, temporal, config, log, sessions: createSessions(db, false), submitRequest: createSubmitter(db, temporal, config) });
+  const app = createApp({ db, temporal, config, log, sessions: createSessions(db, false), submitRequest: createSubmitter(db, temporal, config, parts.webMetrics), metrics: parts.webMetrics });
   server.on('request', app);
   return {
     db,

@@ -4,12 +4,12 @@ import { DEMO_PASSWORD } from '../../lib/demo-data';
 import { Browser } from './browser';
 import { eventually, type Desk } from './desk';
 
-export async function smsTo(desk: Desk, mobile: string): Promise<{ body: string; dedupeKey: string }[]> {
+export async function smsTo(desk: Pick<Desk, 'sandboxUrl'>, mobile: string): Promise<{ body: string; dedupeKey: string }[]> {
   const response = await fetch(`${desk.sandboxUrl}/sms/messages?to=${mobile}`);
   return (await response.json()) as { body: string; dedupeKey: string }[];
 }
 
-export async function loginCitizen(desk: Desk, mobile: string): Promise<Browser> {
+export async function loginCitizen(desk: Pick<Desk, 'url' | 'sandboxUrl'>, mobile: string): Promise<Browser> {
   const browser = new Browser(desk.url);
   const before = (await smsTo(desk, mobile)).length;
   const sent = await browser.post('/login', { mobile, next: '/requests' });
@@ -21,7 +21,7 @@ export async function loginCitizen(desk: Desk, mobile: string): Promise<Browser>
   return browser;
 }
 
-export async function loginStaff(desk: Desk, username: string): Promise<Browser> {
+export async function loginStaff(desk: Pick<Desk, 'url'>, username: string): Promise<Browser> {
   const browser = new Browser(desk.url);
   const page = await browser.post('/staff/login', { username, password: DEMO_PASSWORD });
   if (page.status !== 200) throw new Error(`staff login refused for ${username}: ${page.status}`);
@@ -38,12 +38,12 @@ export async function submitThroughPages(browser: Browser, serviceId: string, an
   return match[1];
 }
 
-export async function statusOf(desk: Desk, trackingCode: string): Promise<string> {
+export async function statusOf(desk: Pick<Desk, 'db'>, trackingCode: string): Promise<string> {
   const row = await desk.db('requests').where({ tracking_code: trackingCode }).first('status');
   return row?.status;
 }
 
-export function waitForStatus(desk: Desk, trackingCode: string, status: string, timeoutMs = 20_000) {
+export function waitForStatus(desk: Pick<Desk, 'db'>, trackingCode: string, status: string, timeoutMs = 20_000) {
   return eventually(async () => (await statusOf(desk, trackingCode)) === status, timeoutMs, `${trackingCode} to be ${status}`);
 }
 

@@ -1,0 +1,141 @@
+// The API the agency's correspondence system calls: answers to our letters, the letters' state, their attachments.
+import { createHash } from 'node:crypto';
+import { Router, type Request } from 'express';
+import { workflowIdFor } from '../../lib/temporal';
+import { decide } from '../../workflows/messages';
+import type { Decision, DecisionKind } from '../../workflows/types';
+import { requireApiClient } from '../api-clients';
+import { audit } from '../audit';
+import type { AppContext } from '../context';
+import { documentStoreFor } from '../documents';
+import { notFound, UserError } from '../errors';
+import { sendFile } from '../file-responses';
+import { findRequest } from '../request-reader';
+import { refusalOf } from './staff-requests';
+
+/** What the correspondence system may say about a letter, and which decision (if any) it makes for the department. */
+const REPLY_DECISIONS: Record<string, DecisionKind | null> = {
+  received: null,
+  in_progress: null,
+  answered: 'approve',
+  rejected: 'reject',
+  needs_info: 'needs_info',
+};
+const TEXT_REQUIRED = ['rejected', 'needs_info'];
+
+interface Reply {
+  status: string;
+  text: string;
+  id: string | null;
+}
+
+function parseReply(req: Request): Reply {
+  const body = req.body;
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new UserError(400, 'integrations.errors.body');
+  const status = typeof body.status === 'string' ? body.status : '';
+  if (!(status in REPLY_DECISIONS)) throw new UserError(422, 'integrations.errors.status', { allowed: Object.keys(REPLY_DECISIONS).join(', ') });
+  if (body.text !== undefined && body.text !== null && typeof body.text !== 'string') throw new UserError(422, 'integrations.errors.text');
+  const text = String(body.text ?? '').trim();
+  if (text.length > 4000) throw new UserError(422, 'integrations.errors.text');
+  if (TEXT_REQUIRED.includes(status) && !text) throw new UserError(422, 'integrations.errors.textRequired');
+  const raw = body.id ?? req.headers['idempotency-key'];
+  if (raw !== undefined && raw !== null && (typeof raw !== 'string' || !/^[\x21-\x7e]{1,100}$/.test(raw))) throw new UserError(422, 'integrations.errors.replyId');
+  return { status, text, id: (raw as string | undefined) ?? null };
+}
+
+export function integrationRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const store = documentStoreFor(ctx.config);
+
+  /** Our own numbers also travel with dashes (1405-012-0042), as on the registry pages. */
+  const findLetter = async (raw: string) => {
+    const number = raw.trim().slice(0, 40);
+    const letter = await ctx.db('letters').where({ number }).first();
+    if (letter || !/^\d{4}-\d{3}-\d{4,}$/.test(number)) return letter ?? null;
+    return (await ctx.db('letters').where({ number: number.replace(/-/g, '/') }).first()) ?? null;
+  };
+
+  const letterAndRequest = async (raw: string) => {
+    const letter = await findLetter(raw);
+    const request = letter?.request_id ? await ctx.db('requests').where({ id: letter.request_id }).first() : null;
+    if (!letter || !request) throw new UserError(404, 'integrations.errors.noLetter');
+    return { letter, request };
+  };
+
+  router.post('/api/integrations/letters/:number/replies', requireApiClient(ctx.db, 'letters:write'), async (req, res) => {
+    const reply = parseReply(req);
+    const { letter, request } = await letterAndRequest(String(req.params.number));
+    const client = req.apiClient!;
+    const actor = `api:${client.name}`.slice(0, 100);
+    // The sender's reply id (or the reply itself) makes a repeated call land once.
+    const key = createHash('sha256').update(reply.id ?? JSON.stringify([letter.number, reply.status, reply.text])).digest('hex').slice(0, 40);
+    const dedupeKey = `integration:${client.id}:${key}`;
+    const inserted = await ctx.db('request_events')
+      .insert({
+        request_id: request.id,
+        kind: 'external_reply',
+        actor,
+        note: reply.text || null,
+        data: JSON.stringify({ status: reply.status, letterNumber: letter.number, replyId: reply.id }),
+        dedupe_key: dedupeKey,
+      })
+      .onConflict('dedupe_key')
+      .ignore()
+      .returning('id');
+    const kind = REPLY_DECISIONS[reply.status];
+    let decided: DecisionKind | null = null;
+    // Only a request waiting in its department is the correspondence system's to decide; elsewhere the reply is on file only.
+    if (kind && !request.closed_at && request.awaiting === 'review' && request.review_role === 'department') {
+      const decision: Decision = { kind, reason: reply.text || undefined, actor: { staffId: 0, username: actor, role: 'integration', departmentIds: [] } };
+      try {
+        // The same update id on a repeated call: Temporal applies the decision once.
+        await ctx.temporal.workflow.getHandle(workflowIdFor(request.tracking_code)).executeUpdate(decide, { args: [decision], updateId: dedupeKey });
+        decided = kind;
+      } catch (error) {
+        const refusal = refusalOf(error);
+        if (!refusal) throw error;
+        await audit(ctx.db, req, 'integration_reply_refused', { requestId: request.id, client: client.name, status: reply.status, refusal });
+        throw new UserError(409, `refusals.${refusal}`);
+      }
+    }
+    await audit(ctx.db, req, 'integration_reply', { requestId: request.id, client: client.name, status: reply.status, decision: decided, duplicate: !inserted.length });
+    const after = (await findRequest(ctx.db, request.tracking_code))!;
+    res.status(inserted.length ? 201 : 200).json({
+      letterNumber: letter.number,
+      trackingCode: request.tracking_code,
+      recorded: true,
+      duplicate: !inserted.length,
+      decision: decided,
+      status: after.status,
+    });
+  });
+
+  router.get('/api/integrations/letters/:number', requireApiClient(ctx.db, 'requests:read'), async (req, res) => {
+    const { letter, request } = await letterAndRequest(String(req.params.number));
+    const department = await ctx.db('departments').where({ id: letter.department_id }).first('code');
+    res.json({
+      number: letter.number,
+      registry: letter.registry,
+      registeredAt: letter.registered_at,
+      department: department?.code ?? null,
+      trackingCode: request.tracking_code,
+      serviceId: request.service_id,
+      status: request.status,
+    });
+  });
+
+  // The attachment links sent with each letter (adapters/letter-registry.ts) end here.
+  router.get('/api/integrations/requests/:code/documents/:id', requireApiClient(ctx.db, 'requests:read'), async (req, res) => {
+    const id = Number(req.params.id);
+    if (!/^\d{12}$/.test(String(req.params.code)) || !/^\d{1,15}$/.test(String(req.params.id))) throw notFound();
+    const request = await findRequest(ctx.db, String(req.params.code));
+    const doc = request ? await ctx.db('documents').where({ id, request_id: request.id }).first() : null;
+    if (!request || !doc) throw notFound();
+    const bytes = await store.get(doc.storage_key);
+    if (!bytes) throw new UserError(404, 'documents.missingFile');
+    await audit(ctx.db, req, 'integration_download_document', { requestId: request.id, client: req.apiClient!.name, documentId: doc.id });
+    sendFile(res, bytes, { mime: doc.mime, name: doc.original_name });
+  });
+
+  return router;
+}

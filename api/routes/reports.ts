@@ -1,0 +1,86 @@
+// Reports per service and per department for admins (everything) and supervisors (their departments).
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { translate } from '../../lib/i18n';
+import type { AppContext } from '../context';
+import { jalaliRange } from '../date-range';
+import { notFound } from '../errors';
+import { buildReport, reportCsv, type ReportFilter, type ReportRow } from '../reports';
+import { audit } from '../audit';
+
+const STATUSES = ['submitted', 'pending_review', 'needs_info', 'awaiting_payment', 'in_progress', 'approved', 'rejected', 'delivered', 'closed', 'cancelled', 'expired'];
+
+function requireManager(req: Request, res: Response, next: NextFunction) {
+  if (!req.staff) return res.redirect(303, `/staff/login?next=${encodeURIComponent(req.originalUrl)}`);
+  if (req.staff.role !== 'admin' && req.staff.role !== 'supervisor') return next(notFound());
+  next();
+}
+
+/** Bar lengths for the SVG charts, as shares of the largest value. */
+function chart(rows: ReportRow[]) {
+  const max = Math.max(1, ...rows.map((r) => r.total));
+  return rows.map((r) => ({
+    title: r.title,
+    total: r.total,
+    width: Math.round((r.total / max) * 100),
+    ratings: r.ratings.map((n, i) => ({ stars: i + 1, n, width: Math.round((n / Math.max(1, ...r.ratings)) * 100) })),
+  }));
+}
+
+export function reportRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  const filterOf = (req: Request) => {
+    const range = jalaliRange(req.query, 'reports.errors.date');
+    const filter: ReportFilter = {
+      from: range.from,
+      until: range.until,
+      serviceId: typeof req.query.service === 'string' && req.query.service ? req.query.service.slice(0, 64) : undefined,
+      departmentIds: req.staff!.role === 'admin' ? undefined : req.staff!.departmentIds,
+    };
+    const by: 'service' | 'department' = req.query.by === 'department' ? 'department' : 'service';
+    return { range, filter, by };
+  };
+
+  router.get('/staff/reports', requireManager, async (req, res) => {
+    const { range, filter, by } = filterOf(req);
+    const locale = res.locals.locale;
+    const errors = range.errors.map((e) => ({ id: e.id, message: translate(locale, e.messageKey) }));
+    const [rows, services] = await Promise.all([
+      errors.length ? Promise.resolve([] as ReportRow[]) : buildReport(ctx.db, filter, by),
+      ctx.db('services').orderBy('title').select('id', 'title'),
+    ]);
+    res.status(errors.length ? 422 : 200).render('staff/reports', {
+      rows,
+      chart: chart(rows),
+      statuses: STATUSES,
+      services,
+      by,
+      input: { ...range.input, service: filter.serviceId ?? '' },
+      errorSummary: errors,
+      csvQuery: new URLSearchParams({ ...range.input, service: filter.serviceId ?? '', by }).toString(),
+      pageTitle: 'reports.title',
+    });
+  });
+
+  router.get('/staff/reports.csv', requireManager, async (req, res) => {
+    const { range, filter, by } = filterOf(req);
+    if (range.errors.length) return res.status(422).type('text/plain').send(translate(res.locals.locale, 'reports.errors.date'));
+    const rows = await buildReport(ctx.db, filter, by);
+    const t = (key: string) => translate(res.locals.locale, key);
+    const headers = [
+      t(by === 'service' ? 'reports.service' : 'reports.department'),
+      t('reports.total'),
+      ...STATUSES.map((s) => t(`status.${s}`)),
+      t('reports.medianHours'),
+      t('reports.p90Hours'),
+      t('reports.slaCompliance'),
+      t('reports.rejectionRate'),
+      t('reports.satisfaction'),
+      ...[1, 2, 3, 4, 5].map((n) => t('reports.ratingColumn').replace('{n}', String(n))),
+    ];
+    await audit(ctx.db, req, 'report_export', { by, from: range.input.from, to: range.input.to, service: filter.serviceId });
+    res.type('text/csv; charset=utf-8').attachment(`pishkhan-report-${by}.csv`).send(reportCsv(rows, headers, STATUSES));
+  });
+
+  return router;
+}

@@ -1,0 +1,170 @@
+// `npm run bench`: a desk on servers of its own, measured the way an operator would ask about it.
+// Writes bench/RESULTS.md. Takes a few minutes on two cores; not part of `npm test`.
+import fs from 'node:fs';
+import path from 'node:path';
+import { currentServiceVersion } from '../lib/catalog-sync';
+import { letterAnswers, loginCitizen, loginStaff } from '../test/helpers/journeys';
+import { startOwnStack, type AppProcess } from '../test/helpers/own-stack';
+import { growRequests, inboxPlan, type Plan } from './inbox';
+import { load, machine, percentile, round, throughput, type Load } from './measure';
+
+const log = (m: string) => process.stdout.write(`[bench] ${m}\n`);
+const SUBMISSIONS = 300;
+const CITIZENS = 20;
+const ROUNDS = 3;
+
+async function main() {
+  const host = machine();
+  log(`${host.cpus} cores, ${host.memoryGiB} GiB, ${host.cpuModel}, node ${host.node}, load ${host.loadAverage}`);
+  const stack = await startOwnStack({ log: (m) => log(`  ${m}`) });
+  const worker: AppProcess = stack.worker;
+  try {
+    await new Promise((r) => setTimeout(r, 3000));
+    const rest = { web: stack.web.rssMiB(), worker: worker.rssMiB() };
+    log(`RSS at rest: web ${round(rest.web)} MiB, worker ${round(rest.worker)} MiB`);
+
+    log('(a) the catalogue page against a static file of the same server');
+    const catalogue = await load(`${stack.url}/`);
+    const staticFile = await load(`${stack.url}/static/app.css`);
+
+    log(`(d) submission to pending review, ${CITIZENS} citizens at once, ${ROUNDS} rounds`);
+    const citizens = await Promise.all(Array.from({ length: CITIZENS }, (_, i) => loginCitizen(stack, `0935${String(1_000_000 + i).slice(1).padStart(7, '0')}`)));
+    const latencies: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const c of citizens) await c.post('/services/general-letter/apply', letterAnswers());
+      latencies.push(...(await Promise.all(citizens.map((c) => submitAndWait(stack, c)))));
+    }
+
+    log(`(b) ${SUBMISSIONS} submissions through the submitter against ${SUBMISSIONS} bare workflow starts, 10 at a time`);
+    const service = (await currentServiceVersion(stack.db, 'general-letter'))!;
+    const [citizen] = await stack.db('citizens').insert({ mobile: '09359999999' }).returning('id');
+    const submitted = await throughput(SUBMISSIONS, 10, () => stack.submitRequest({ citizenId: citizen.id, mobile: '09359999999', service, answers: letterAnswers() }));
+    const started = await throughput(SUBMISSIONS, 10, (i) => stack.temporal.workflow.start('benchIdle', { taskQueue: 'bench-idle', workflowId: `bench-idle-${i}`, args: [] }));
+
+    log('(c) the staff inbox with 10,000 and with 1,000,000 requests');
+    const reviewer = await loginStaff(stack, 'legal');
+    const cookie = `pk_session=${reviewer.cookie('pk_session')}`;
+    await growRequests(stack, 10_000, log);
+    const small = { load: await load(`${stack.url}/staff`, { headers: { cookie } }), plan: await inboxPlan(stack, cookie) };
+    await growRequests(stack, 1_000_000, log);
+    const large = { load: await load(`${stack.url}/staff`, { headers: { cookie } }), plan: await inboxPlan(stack, cookie) };
+
+    const after = { web: stack.web.rssMiB(), worker: worker.rssMiB() };
+    log(`RSS after the load: web ${round(after.web)} MiB, worker ${round(after.worker)} MiB`);
+    const report = write({ host, catalogue, staticFile, latencies, submitted, started, small, large, rest, after });
+    log(`written ${path.relative(process.cwd(), report)}`);
+  } finally {
+    await stack.stop();
+  }
+}
+
+/** One citizen submits the checked draft; the time until the desk shows it pending review, in ms. */
+async function submitAndWait(stack: Awaited<ReturnType<typeof startOwnStack>>, citizen: Awaited<ReturnType<typeof loginCitizen>>): Promise<number> {
+  const started = performance.now();
+  const done = await citizen.post('/services/general-letter/submit', {});
+  const code = /\/requests\/(\d{12})\/submitted/.exec(done.url)?.[1];
+  if (!code) throw new Error(`the submission was refused: ${done.status}`);
+  for (;;) {
+    const row = await stack.db('requests').where({ tracking_code: code }).first('status');
+    if (row?.status === 'pending_review') return performance.now() - started;
+    if (performance.now() - started > 60_000) throw new Error(`${code} did not reach pending review in 60 s`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+interface Results {
+  host: ReturnType<typeof machine>;
+  catalogue: Load;
+  staticFile: Load;
+  latencies: number[];
+  submitted: number;
+  started: number;
+  small: { load: Load; plan: Plan };
+  large: { load: Load; plan: Plan };
+  rest: { web: number; worker: number };
+  after: { web: number; worker: number };
+}
+
+function write(r: Results): string {
+  const row = (name: string, l: Load) => `| ${name} | ${round(l.rps)} | ${l.p50} | ${l.p99} | ${l.requests} | ${l.failures} |`;
+  const planSummary = (p: Plan) => p.text.split('\n').filter((l) => !/^\s*(Buffers|Planning|Heap Blocks)/.test(l)).slice(0, 14).join('\n');
+  const text = `# Benchmarks
+
+Measured by \`npm run bench\` (bench/run.ts) on ${r.host.date.slice(0, 10)}. Everything ran on this one machine:
+an embedded PostgreSQL 17, a Temporal dev server (SQLite), the web app and the worker as separate
+processes, the sandbox, and the load generator (autocannon, 10 connections, 10 s per run) — so the
+load generator competes with the desk for the same cores, and the numbers are a floor, not a ceiling.
+
+| machine | |
+|---|---|
+| CPU | ${r.host.cpuModel} |
+| cores (nproc) | ${r.host.cpus} |
+| memory | ${r.host.memoryGiB} GiB |
+| node | ${r.host.node} |
+| load average when the run began | ${r.host.loadAverage} |
+
+## (a) The catalogue page against a static file
+
+| what | req/s | p50 ms | p99 ms | requests | non-2xx/errors |
+|---|---|---|---|---|---|
+${row('catalogue page `/`', r.catalogue)}
+${row('static file `/static/app.css`', r.staticFile)}
+
+The catalogue page (two PostgreSQL queries, a Handlebars page) serves **${round((r.catalogue.rps / r.staticFile.rps) * 100)} %** of the
+static file's rate (ratio ${round(r.catalogue.rps / r.staticFile.rps, 2)}).
+
+## (b) Submitting: a database row and a workflow start, against a bare workflow start
+
+| what | per second |
+|---|---|
+| \`submitRequest\` (secretariat lookup, transaction with the row, the draft and documents, \`workflow.start\`) | ${round(r.submitted)} |
+| bare \`client.workflow.start\` of a trivial workflow | ${round(r.started)} |
+
+${SUBMISSIONS} of each, 10 at a time. A submission costs **${round(r.started / r.submitted, 2)}×** a bare start; the
+worker was running the submitted requests at the same time.
+
+## (c) The staff inbox at 10,000 and at 1,000,000 requests
+
+A reviewer of one department (of five) reads the first page of their open queue; 70 % of the rows are
+closed. Rows were inserted with \`generate_series\`, then \`ANALYZE\`.
+
+| requests | req/s | p50 ms | p99 ms | query execution (EXPLAIN ANALYZE) |
+|---|---|---|---|---|
+| 10,000 | ${round(r.small.load.rps)} | ${r.small.load.p50} | ${r.small.load.p99} | ${r.small.plan.executionMs} ms |
+| 1,000,000 | ${round(r.large.load.rps)} | ${r.large.load.p50} | ${r.large.load.p99} | ${r.large.plan.executionMs} ms |
+
+Latency ratio 1M / 10k: **p50 ${round(r.large.load.p50 / Math.max(r.small.load.p50, 0.1), 2)}**, **p99 ${round(r.large.load.p99 / Math.max(r.small.load.p99, 0.1), 2)}**.
+The plan at 1,000,000 ${r.large.plan.usesIndex ? 'uses an index' : 'uses NO index'}${r.large.plan.scansWholeTable ? ' and scans the whole table' : ' and reads no whole table'}:
+
+\`\`\`
+${planSummary(r.large.plan)}
+\`\`\`
+
+## (d) From "submit" to "pending review", ${CITIZENS} citizens at once
+
+Each citizen posts the check page's "submit" and waits until their request shows pending review (the
+workflow has run the civil-registry inquiry and sent the SMS). ${r.latencies.length} submissions in ${ROUNDS} rounds.
+
+| median | p99 | slowest |
+|---|---|---|
+| ${Math.round(percentile(r.latencies, 50))} ms | ${Math.round(percentile(r.latencies, 99))} ms | ${Math.round(Math.max(...r.latencies))} ms |
+
+## (e) Memory (RSS)
+
+| process | at rest | after the runs above |
+|---|---|---|
+| web | ${round(r.rest.web)} MiB | ${round(r.after.web)} MiB |
+| worker | ${round(r.rest.worker)} MiB | ${round(r.after.worker)} MiB |
+`;
+  const file = path.join(__dirname, 'RESULTS.md');
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,82 @@
+// Settings: a bad one stops the process with one line naming it; every setting is documented.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../lib/config';
+
+const root = path.resolve(__dirname, '..');
+const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+const servers = { DATABASE_URL: 'postgres://pishkhan@127.0.0.1:1/pishkhan', TEMPORAL_ADDRESS: '127.0.0.1:1' };
+
+function run(script: string, env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  return new Promise((resolve) => {
+    // Only what a shell would have, plus the settings under test: nothing from the test run leaks in.
+    const child = spawn(tsx, [script], { cwd: root, env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr, stdout });
+    });
+  });
+}
+
+describe('a bad setting stops the process with exactly one line naming it', () => {
+  test.each([
+    ['PORT', 'scripts/web.ts', { ...servers, PORT: 'abc' }],
+    ['SMS_PROVIDER', 'scripts/web.ts', { ...servers, SMS_PROVIDER: 'carrier-pigeon' }],
+    ['DATABASE_URL', 'scripts/web.ts', { DATABASE_URL: 'not-a-url', TEMPORAL_ADDRESS: '127.0.0.1:1' }],
+    ['SESSION_SECRET', 'scripts/web.ts', { ...servers, NODE_ENV: 'production' }],
+    ['TEMPORAL_ADDRESS', 'scripts/web.ts', { DATABASE_URL: servers.DATABASE_URL }],
+    ['KAVENEGAR_API_KEY', 'scripts/web.ts', { ...servers, SMS_PROVIDER: 'kavenegar' }],
+    ['METRICS_TOKEN', 'scripts/web.ts', { ...servers, METRICS_TOKEN: 'short' }],
+    ['RETENTION_MONTHS', 'scripts/worker.ts', { ...servers, RETENTION_MONTHS: '-1' }],
+    ['WORKER_HTTP_PORT', 'scripts/worker.ts', { ...servers, WORKER_HTTP_PORT: 'abc' }],
+    ['LOG_LEVEL', 'scripts/worker.ts', { ...servers, LOG_LEVEL: 'loud' }],
+  ])('%s (%s)', async (name, script, env) => {
+    const { code, stderr, stdout } = await run(script, env as Record<string, string>);
+    const lines = stderr.split('\n').filter((l) => l.trim());
+    expect({ code, lines: lines.length, stdout }).toEqual({ code: 1, lines: 1, stdout: '' });
+    expect(lines[0]).toMatch(/^configuration error: /);
+    expect(lines[0]).toContain(name);
+  });
+});
+
+describe('good settings', () => {
+  test('the defaults need nothing set, and the operations settings read as documented', () => {
+    const defaults = loadConfig({});
+    expect(defaults).toMatchObject({ port: 3000, workerHttpPort: 3001, retentionMonths: 24, metricsToken: undefined });
+    const tuned = loadConfig({ WORKER_HTTP_PORT: '0', RETENTION_MONTHS: '0', METRICS_TOKEN: 'scrape-token-0123456789' });
+    expect(tuned).toMatchObject({ workerHttpPort: 0, retentionMonths: 0, metricsToken: 'scrape-token-0123456789' });
+  });
+});
+
+describe('every setting is documented', () => {
+  const source = fs.readFileSync(path.join(root, 'lib', 'config.ts'), 'utf8');
+  // `env.NAME`, `process.env.NAME` and the checked readers' `(env, 'NAME'`.
+  const names = [...new Set([...source.matchAll(/\benv\.([A-Z][A-Z0-9_]+)|\(env, '([A-Z][A-Z0-9_]+)'/g)].map((m) => m[1] ?? m[2]))].sort();
+
+  test('lib/config.ts reads the settings this test looks for', () => {
+    expect(names).toEqual(expect.arrayContaining(['DATABASE_URL', 'PORT', 'RETENTION_MONTHS', 'METRICS_TOKEN', 'WORKER_HTTP_PORT']));
+  });
+
+  test('.env.example lists each one with a comment line above it', () => {
+    const lines = fs.readFileSync(path.join(root, '.env.example'), 'utf8').split('\n');
+    const undocumented = names.filter((name) => {
+      const at = lines.findIndex((l) => new RegExp(`^#? ?${name}=`).test(l));
+      return at < 1 || !/^# \S/.test(lines[at - 1]) || new RegExp(`^#? ?[A-Z_]+=`).test(lines[at - 1]);
+    });
+    expect(undocumented).toEqual([]);
+  });
+
+  test("the README's configuration table names each one", () => {
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 1));
+    const rows = table.split('\n').filter((l) => l.startsWith('| `'));
+    const missing = names.filter((name) => !rows.some((row) => row.includes(`\`${name}\``)));
+    expect(missing).toEqual([]);
+  });
+});

@@ -1,0 +1,40 @@
+// A second web app over a test desk's database, Temporal and sandbox, with other settings (limits, allowed origins).
+import http from 'node:http';
+import { createApp } from '../../api/app';
+import { createSessions } from '../../api/session';
+import { createSubmitter } from '../../api/submission';
+import type { Config } from '../../lib/config';
+import { createLogger } from '../../lib/log';
+import type { Desk } from './desk';
+
+export interface WebApp {
+  url: string;
+  config: Config;
+  stop(): Promise<void>;
+}
+
+export async function startWebApp(desk: Desk, change: (config: Config) => Config): Promise<WebApp> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.address() as { port: number }).port;
+  const url = `http://127.0.0.1:${port}`;
+  const config = change({ ...desk.config, port, publicUrl: url });
+  const app = createApp({
+    db: desk.db,
+    temporal: desk.temporal,
+    config,
+    log: createLogger('silent'),
+    sessions: createSessions(desk.db, false),
+    submitRequest: createSubmitter(desk.db, desk.temporal, config),
+  });
+  server.on('request', app);
+  return {
+    url,
+    config,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,166 @@
+// Personal data: masked for the roles that do not need it, and removed once a request has been closed long enough.
+import { randomBytes } from 'node:crypto';
+import { createDocumentStore } from '../adapters/documents';
+import { storeDocument } from '../api/documents';
+import { maskMobile, maskNationalCode, toPersianDigits } from '../lib/persian';
+import { ensureRetentionSchedule } from '../lib/retention-schedule';
+import { textOf, type Browser } from './helpers/browser';
+import { eventually, startDesk, uniqueMobile, type Desk } from './helpers/desk';
+import { letterAnswers, loginCitizen, loginStaff, submitThroughPages, waitForStatus } from './helpers/journeys';
+
+let desk: Desk;
+let citizen: Browser;
+let clerk: Browser;
+const mobile = uniqueMobile();
+const nationalCode = letterAnswers().national_code;
+
+beforeAll(async () => {
+  desk = await startDesk();
+  citizen = await loginCitizen(desk, mobile);
+  clerk = await loginStaff(desk, 'dabir');
+});
+afterAll(async () => {
+  await desk?.stop();
+});
+
+async function pendingLetter(department = 'legal'): Promise<string> {
+  const code = await submitThroughPages(citizen, 'general-letter', letterAnswers(department));
+  await waitForStatus(desk, code, 'pending_review');
+  return code;
+}
+
+async function rejectedLetter(): Promise<string> {
+  const code = await pendingLetter();
+  expect((await clerk.post(`/staff/requests/${code}/decision`, { kind: 'reject', reason: 'نامه امضا ندارد' })).status).toBe(200);
+  await waitForStatus(desk, code, 'rejected');
+  return code;
+}
+
+const row = (code: string) => desk.db('requests').where({ tracking_code: code }).first();
+
+function sweep(input: Record<string, unknown>) {
+  return desk.temporal.workflow.execute('retentionSweep', {
+    taskQueue: desk.config.temporal.taskQueue,
+    workflowId: `retention-test-${randomBytes(6).toString('hex')}`,
+    args: [input],
+  }) as Promise<{ requests: number; documents: number }>;
+}
+
+describe('national codes and mobile numbers on staff pages', () => {
+  test('the secretariat and admins read them in full; reviewers and supervisors, and every list, see them masked', async () => {
+    const code = await pendingLetter('inspection');
+    const inFull = [nationalCode, toPersianDigits(mobile)];
+    const masked = [maskNationalCode(nationalCode), toPersianDigits(maskMobile(mobile))];
+
+    const clerkPage = textOf((await clerk.get(`/staff/requests/${code}`)).html);
+    for (const value of inFull) expect(clerkPage).toContain(value);
+    expect((await clerk.post(`/staff/requests/${code}/decision`, { kind: 'approve' })).status).toBe(200);
+    await waitForStatus(desk, code, 'in_progress');
+
+    for (const username of ['inspection', 'supervisor']) {
+      const staff = await loginStaff(desk, username);
+      const page = await staff.get(`/staff/requests/${code}`);
+      expect(page.status).toBe(200);
+      const text = textOf(page.html);
+      for (const value of masked) expect(text).toContain(value);
+      for (const value of [...inFull, mobile, toPersianDigits(nationalCode)]) expect(page.html).not.toContain(value);
+      expect(text).toContain('برای حفظ حریم خصوصی');
+      const inbox = await staff.get(`/staff?find=${code}`);
+      expect(inbox.html).toContain(`/staff/requests/${code}`);
+      for (const value of [...inFull, mobile, toPersianDigits(nationalCode)]) expect(inbox.html).not.toContain(value);
+    }
+
+    const admin = await loginStaff(desk, 'admin');
+    const adminPage = textOf((await admin.get(`/staff/requests/${code}`)).html);
+    for (const value of inFull) expect(adminPage).toContain(value);
+  });
+});
+
+describe('retention', () => {
+  test('requests closed before the cut-off lose their personal data batch by batch; open ones and report figures stay', async () => {
+    const [first, second, open] = [await rejectedLetter(), await rejectedLetter(), await pendingLetter()];
+    // Closed (and opened) long ago; the open one was submitted long ago too, but is not closed.
+    await desk.db('requests').where({ tracking_code: first }).update({ created_at: '2000-12-20T08:00:00Z', closed_at: '2001-01-01T08:00:00Z' });
+    await desk.db('requests').where({ tracking_code: second }).update({ created_at: '2000-12-21T08:00:00Z', closed_at: '2001-01-02T08:00:00Z' });
+    await desk.db('requests').where({ tracking_code: open }).update({ created_at: '2000-12-01T08:00:00Z' });
+    const before = await row(first);
+    const store = createDocumentStore(desk.config);
+    const document = await storeDocument(desk.db, store, {
+      requestId: before.id, citizenId: before.citizen_id, serviceId: before.service_id, docKey: 'letter', name: 'letter.pdf', mime: 'application/pdf', bytes: Buffer.from('%PDF-1.4 signed letter'), uploadedBy: 'citizen',
+    });
+    await desk.db('surveys').insert({ request_id: before.id, service_id: before.service_id, rating: 4 });
+    const events = await desk.db('request_events').where({ request_id: before.id }).count<{ count: number }[]>('id as count');
+
+    // One request per batch: the keyset carries the sweep from the first to the second.
+    expect(await sweep({ closedBefore: '2001-06-01T00:00:00Z', batchSize: 1 })).toEqual({ requests: 2, documents: 1 });
+
+    for (const code of [first, second]) {
+      const after = await row(code);
+      expect(after).toMatchObject({ answers: {}, applicant_name: '', mobile: '00000000000' });
+      expect(after.personal_data_removed_at).not.toBeNull();
+      const sms = await desk.db('sms_outbox').where({ request_id: after.id });
+      expect(sms.length).toBeGreaterThan(0);
+      for (const message of sms) expect(message).toMatchObject({ body: '', mobile: '' });
+      const inquiries = await desk.db('inquiries').where({ request_id: after.id });
+      expect(inquiries.length).toBe(1);
+      expect(inquiries[0]).toMatchObject({ response: null, outcome: 'ok', agency: 'civil-registry' });
+    }
+    // What reports count is untouched.
+    const after = await row(first);
+    for (const column of ['service_id', 'service_version', 'citizen_id', 'status', 'department_id', 'created_at', 'closed_at', 'sla_due_at', 'sla_state', 'decision_reason']) {
+      expect(after[column]).toEqual(before[column]);
+    }
+    expect(await desk.db('request_events').where({ request_id: before.id }).count<{ count: number }[]>('id as count')).toEqual(events);
+    expect(await desk.db('surveys').where({ request_id: before.id }).first()).toMatchObject({ rating: 4 });
+    // The document is gone, row and bytes.
+    expect(await desk.db('documents').where({ id: document.id }).first()).toBeUndefined();
+    expect(await store.get(document.storage_key)).toBeNull();
+
+    const untouched = await row(open);
+    expect(untouched.answers).toMatchObject({ national_code: nationalCode });
+    expect(untouched.mobile).toBe(mobile);
+    expect(untouched.personal_data_removed_at).toBeNull();
+
+    // The staff page says what happened instead of showing blanks.
+    const page = textOf((await clerk.get(`/staff/requests/${first}`)).html);
+    expect(page).toContain('اطلاعات شخصی متقاضی پس از پایان مدت نگهداری حذف شده است');
+    expect(page).not.toContain(nationalCode);
+
+    // A second sweep finds nothing left to do.
+    expect(await sweep({ closedBefore: '2001-06-01T00:00:00Z' })).toEqual({ requests: 0, documents: 0 });
+  });
+
+  test('counted in months, a request closed 30 months ago is swept and one closed today is kept', async () => {
+    const [old, recent] = [await rejectedLetter(), await rejectedLetter()];
+    const thirtyMonthsAgo = new Date();
+    thirtyMonthsAgo.setUTCMonth(thirtyMonthsAgo.getUTCMonth() - 30);
+    await desk.db('requests').where({ tracking_code: old }).update({ closed_at: thirtyMonthsAgo });
+
+    const result = await sweep({ months: 24 });
+    expect(result.requests).toBeGreaterThanOrEqual(1);
+    expect((await row(old)).personal_data_removed_at).not.toBeNull();
+    const kept = await row(recent);
+    expect(kept.personal_data_removed_at).toBeNull();
+    expect(kept.mobile).toBe(mobile);
+    expect(kept.answers).toMatchObject({ national_code: nationalCode });
+  });
+
+  test('the daily schedule is created once, follows the setting, starts the sweep, and goes away at 0', async () => {
+    const options = { taskQueue: desk.config.temporal.taskQueue, scheduleId: `retention-test-${randomBytes(6).toString('hex')}` };
+    const handle = desk.temporal.schedule.getHandle(options.scheduleId);
+    expect(await ensureRetentionSchedule(desk.temporal, { ...options, months: 24 })).toBe('created');
+    expect(await ensureRetentionSchedule(desk.temporal, { ...options, months: 24 })).toBe('unchanged');
+    expect(await ensureRetentionSchedule(desk.temporal, { ...options, months: 12 })).toBe('updated');
+    const described = await handle.describe();
+    expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'retentionSweep', taskQueue: options.taskQueue, args: [{ months: 12 }] });
+    expect(described.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 23, end: 23, step: 1 }], minute: [{ start: 0, end: 0, step: 1 }] });
+
+    await handle.trigger();
+    const started = await eventually(async () => (await handle.describe()).info.recentActions[0]?.action.workflow.workflowId, 20_000, 'the schedule to start a sweep');
+    const result = await desk.temporal.workflow.getHandle(started).result();
+    expect(result).toEqual({ requests: expect.any(Number), documents: expect.any(Number) });
+
+    expect(await ensureRetentionSchedule(desk.temporal, { ...options, months: 0 })).toBe('removed');
+    expect(await ensureRetentionSchedule(desk.temporal, { ...options, months: 0 })).toBe('absent');
+  });
+});
