@@ -31,3 +31,9 @@ export function decodeCursor(raw: unknown): unknown[] | null {
     return null;
   }
 }
+
+/** One page of a keyset-paginated list fetched with `limit(size + 1)`: the rows to show and the cursor to the next page. */
+export function keysetPage<T>(rows: T[], size: number, cursorOf: (last: T) => unknown[]): { items: T[]; next: string | null } {
+  const items = rows.slice(0, size);
+  return { items, next: rows.length > size ? encodeCursor(cursorOf(items[items.length - 1])) : null };
+}

@@ -4,7 +4,7 @@ import { translate } from '../../lib/i18n';
 import { requireAdmin } from '../admin-access';
 import { API_SCOPES, createApiClient, type ApiScope } from '../api-clients';
 import { audit } from '../audit';
-import { decodeCursor, encodeCursor, type AppContext } from '../context';
+import { decodeCursor, keysetPage, type AppContext } from '../context';
 import { notFound } from '../errors';
 
 const PAGE = 50;
@@ -25,8 +25,8 @@ export function adminApiKeyRoutes(ctx: AppContext): Router {
       .orderBy('id', 'desc')
       .limit(PAGE + 1)
       .select('id', 'name', 'key_prefix', 'scopes', 'created_at', 'revoked_at');
-    const page = rows.slice(0, PAGE);
-    return { clients: page, next: rows.length > PAGE ? encodeCursor([page[page.length - 1].id]) : null, scopes: API_SCOPES, pageTitle: 'apiKeys.title' };
+    const { items, next } = keysetPage(rows, PAGE, (last: { id: number }) => [last.id]);
+    return { clients: items, next, scopes: API_SCOPES, pageTitle: 'apiKeys.title' };
   };
 
   const refuse = async (req: Request, res: Response, errors: { id: string; messageKey: string }[], input: Record<string, unknown>) =>

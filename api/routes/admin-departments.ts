@@ -5,7 +5,7 @@ import { normalizePersianText } from '../../lib/persian';
 import { requireAdmin } from '../admin-access';
 import { departmentMembers } from '../assignment';
 import { audit } from '../audit';
-import { decodeCursor, encodeCursor, type AppContext } from '../context';
+import { decodeCursor, keysetPage, type AppContext } from '../context';
 import { notFound } from '../errors';
 
 const PAGE = 50;
@@ -36,8 +36,8 @@ export function adminDepartmentRoutes(ctx: AppContext): Router {
       .orderBy('d.id')
       .limit(PAGE + 1)
       .select('d.id', 'd.code', 'd.name', 'd.is_secretariat', 's.display_name as supervisor_name', ctx.db.raw('(select count(*)::int from staff_departments sd where sd.department_id = d.id) as members'));
-    const page = rows.slice(0, PAGE);
-    return { departments: page, next: rows.length > PAGE ? encodeCursor([page[page.length - 1].id]) : null, pageTitle: 'admin.departments.title' };
+    const { items, next } = keysetPage(rows, PAGE, (last: { id: number }) => [last.id]);
+    return { departments: items, next, pageTitle: 'admin.departments.title' };
   };
 
   const existing = async (id: unknown) => {

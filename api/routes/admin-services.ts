@@ -5,7 +5,7 @@ import { publishService } from '../../lib/catalog-sync';
 import type { ServiceDefinition } from '../../workflows/types';
 import { requireAdmin } from '../admin-access';
 import { audit } from '../audit';
-import { decodeCursor, encodeCursor, type AppContext } from '../context';
+import { decodeCursor, encodeCursor, keysetPage, type AppContext } from '../context';
 import { notFound } from '../errors';
 import { checkServiceText, prettyService, versionDiffs, type AuthoringProblem } from '../service-authoring';
 
@@ -55,10 +55,10 @@ export function adminServiceRoutes(ctx: AppContext): Router {
       .orderBy('s.id')
       .limit(PAGE + 1)
       .select('s.id', 's.title', 's.current_version', 's.retired_at', 'v.published_by', 'v.published_at');
-    const page = rows.slice(0, PAGE);
+    const { items, next } = keysetPage(rows, PAGE, (last: { id: string }) => [last.id]);
     res.render('admin/services', {
-      services: page,
-      next: rows.length > PAGE ? encodeCursor([page[page.length - 1].id]) : null,
+      services: items,
+      next,
       done: ['published', 'retired', 'unchanged'].includes(String(req.query.done)) ? req.query.done : null,
       doneId: typeof req.query.id === 'string' ? req.query.id.slice(0, 64) : null,
       pageTitle: 'authoring.title',

@@ -5,7 +5,7 @@ import { WEBHOOK_EVENT_TYPES, webhookWorkflowId, type WebhookDelivery } from '..
 import { translate } from '../../lib/i18n';
 import { requireAdmin } from '../admin-access';
 import { audit } from '../audit';
-import { decodeCursor, encodeCursor, type AppContext } from '../context';
+import { decodeCursor, keysetPage, type AppContext } from '../context';
 import { notFound } from '../errors';
 
 const PAGE = 50;
@@ -35,8 +35,8 @@ export function adminWebhookRoutes(ctx: AppContext): Router {
       .orderBy('id', 'desc')
       .limit(PAGE + 1)
       .select('id', 'url', 'events', 'active', 'created_at');
-    const page = rows.slice(0, PAGE);
-    return { subscriptions: page, next: rows.length > PAGE ? encodeCursor([page[page.length - 1].id]) : null, eventTypes: WEBHOOK_EVENT_TYPES, pageTitle: 'webhooks.title' };
+    const { items, next } = keysetPage(rows, PAGE, (last: { id: number }) => [last.id]);
+    return { subscriptions: items, next, eventTypes: WEBHOOK_EVENT_TYPES, pageTitle: 'webhooks.title' };
   };
 
   const refuse = async (req: Request, res: Response, errors: { id: string; messageKey: string }[], input: Record<string, unknown>) =>
@@ -94,10 +94,10 @@ export function adminWebhookRoutes(ctx: AppContext): Router {
       .orderBy('d.id', 'desc')
       .limit(PAGE + 1)
       .select('d.id', 'd.attempt', 'd.status_code', 'd.error', 'd.attempted_at', 'd.delivered_at', 'e.id as event_id', 'e.type', ctx.db.raw("e.payload->>'trackingCode' as tracking_code"), 's.url');
-    const page = rows.slice(0, PAGE);
+    const { items, next } = keysetPage(rows, PAGE, (last: { id: number }) => [last.id]);
     res.render('admin/webhook-deliveries', {
-      deliveries: page,
-      next: rows.length > PAGE ? encodeCursor([page[page.length - 1].id]) : null,
+      deliveries: items,
+      next,
       redelivered: req.query.done === 'redelivered',
       pageTitle: 'webhooks.deliveriesTitle',
     });

@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { currentServiceVersion } from '../../lib/catalog-sync';
 import { normalizePersianText, toLatinDigits } from '../../lib/persian';
-import { decodeCursor, encodeCursor, type AppContext } from '../context';
+import { decodeCursor, keysetPage, type AppContext } from '../context';
 import { missingServiceError } from '../service-availability';
 
 const PAGE = 50;
@@ -21,8 +21,7 @@ export async function listServices(ctx: AppContext, query: { q?: unknown; catego
     .orderBy('id')
     .limit(PAGE + 1)
     .select('id', 'title', 'category', 'current_version');
-  const more = rows.length > PAGE;
-  const page = rows.slice(0, PAGE);
+  const { items: page, next } = keysetPage(rows as { id: string; title: string; category: string; current_version: number }[], PAGE, (last) => [last.id]);
   const summaries = page.length
     ? await ctx.db('service_versions as v')
         .join('services as s', function () {
@@ -36,7 +35,7 @@ export async function listServices(ctx: AppContext, query: { q?: unknown; catego
     q,
     category,
     services: page.map((r: { id: string; title: string; category: string; current_version: number }) => ({ id: r.id, title: r.title, category: r.category, version: r.current_version, summary: summaryOf.get(r.id) ?? '' })),
-    next: more ? encodeCursor([page[page.length - 1].id]) : null,
+    next,
   };
 }
 

@@ -1,6 +1,6 @@
 // For local use: the SMS the desk has sent, newest first. Not mounted in production.
 import { Router } from 'express';
-import { decodeCursor, encodeCursor, type AppContext } from '../context';
+import { decodeCursor, keysetPage, type AppContext } from '../context';
 
 const PAGE = 50;
 
@@ -15,11 +15,10 @@ export function devRoutes(ctx: AppContext): Router {
       .orderBy('id', 'desc')
       .limit(PAGE + 1)
       .select('id', 'mobile', 'purpose', 'body', 'status', 'attempts', 'provider', 'last_error', 'created_at', 'sent_at');
-    const more = rows.length > PAGE;
-    const page = rows.slice(0, PAGE);
+    const { items: page, next } = keysetPage(rows, PAGE, (last: { id: number }) => [last.id]);
     res.render('dev/sms', {
       messages: page,
-      next: more ? encodeCursor([page[page.length - 1].id]) : null,
+      next,
       sandboxInbox: ctx.config.sms.provider === 'sandbox' ? `${ctx.config.sandboxUrl}/sms` : null,
       pageTitle: 'devSms.title',
     });

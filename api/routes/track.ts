@@ -1,7 +1,7 @@
 // Following a request: my requests, one request, and public tracking by code and mobile.
 import { Router } from 'express';
 import { toLatinDigits } from '../../lib/persian';
-import { decodeCursor, encodeCursor, type AppContext } from '../context';
+import { decodeCursor, keysetPage, type AppContext } from '../context';
 import { citizenRequestExtras } from '../citizen-documents';
 import { notFound } from '../errors';
 import { duePayment, paymentNotice } from '../payments';
@@ -47,9 +47,8 @@ export function trackRoutes(ctx: AppContext): Router {
       .orderBy('r.id', 'desc')
       .limit(PAGE + 1)
       .select('r.id', 'r.tracking_code', 'r.status', 'r.created_at', 'r.letter_number', 's.title as service_title');
-    const more = rows.length > PAGE;
-    const page = rows.slice(0, PAGE);
-    res.render('my-requests', { requests: page, next: more ? encodeCursor([page[page.length - 1].id]) : null, pageTitle: 'myRequests.title' });
+    const { items, next } = keysetPage(rows, PAGE, (last: { id: number }) => [last.id]);
+    res.render('my-requests', { requests: items, next, pageTitle: 'myRequests.title' });
   });
 
   router.get('/requests/:code/submitted', requireCitizen, async (req, res) => {
