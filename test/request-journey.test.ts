@@ -46,6 +46,11 @@ test('the secretariat approves: the letter gets a number, goes to the chosen dep
   const inbox = await clerk.get(`/staff?find=${code}`);
   expect(inbox.html).toContain(`/staff/requests/${code}`);
 
+  // The clerk reads the chosen department by its name, not its code.
+  const file = textOf((await clerk.get(`/staff/requests/${code}`)).html);
+  expect(file).toContain('اداره حقوقی و قراردادها');
+  expect(file).not.toMatch(/واحد گیرنده نامه legal/);
+
   const decided = await clerk.post(`/staff/requests/${code}/decision`, { kind: 'approve' });
   expect(decided.status).toBe(200);
   expect(textOf(decided.html)).toContain('درخواست تأیید شد');

@@ -4,6 +4,7 @@ import { currentServiceVersion } from '../../lib/catalog-sync';
 import { checkAnswers, type FieldError } from '../../lib/forms';
 import { translate, type Locale } from '../../lib/i18n';
 import type { ServiceDefinition } from '../../workflows/types';
+import { departmentOptions, readableAnswers } from '../answers';
 import type { AppContext } from '../context';
 import { missingRequiredDocuments, saveDraftUploads } from '../draft-documents';
 import { documentInputs, documentListItem, draftDocuments } from '../documents';
@@ -13,10 +14,6 @@ import { readMultipart } from '../uploads';
 export function requireCitizen(req: Request, res: Response, next: NextFunction) {
   if (req.citizen) return next();
   res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
-}
-
-async function departmentOptions(ctx: AppContext) {
-  return ctx.db('departments').where({ is_secretariat: false }).orderBy('name').select('code as value', 'name as label');
 }
 
 function formFields(def: ServiceDefinition, answers: Record<string, string>, errors: FieldError[], departments: { value: string; label: string }[], locale: Locale) {
@@ -37,17 +34,6 @@ function formFields(def: ServiceDefinition, answers: Record<string, string>, err
       inputType: field.type === 'email' ? 'email' : 'text',
       error: error ? translate(locale, error.messageKey, error.vars) : null,
     };
-  });
-}
-
-/** Answers as the citizen will read them on the check page: option labels instead of codes. */
-function readableAnswers(def: ServiceDefinition, answers: Record<string, string>, departments: { value: string; label: string }[], locale: Locale) {
-  return def.fields.map((field) => {
-    const raw = answers[field.key] ?? '';
-    const options = field.type === 'department' ? departments : field.options;
-    let shown = options?.find((o) => o.value === raw)?.label ?? raw;
-    if (field.type === 'checkbox') shown = translate(locale, raw ? 'common.yes' : 'common.no');
-    return { key: field.key, label: field.label, value: shown };
   });
 }
 

@@ -8,6 +8,7 @@ import { workflowIdFor } from '../../lib/temporal';
 import { decide, REFUSALS, type Refusal } from '../../workflows/messages';
 import type { Decision, DecisionKind } from '../../workflows/types';
 import { applyAssigneeFilter, assigneeFilterOf, assignmentPanel, slaCountdown } from '../assignment';
+import { departmentOptions, readableAnswers } from '../answers';
 import { audit } from '../audit';
 import { requestAuditTrail } from '../audit-search';
 import { decodeCursor, encodeCursor, type AppContext } from '../context';
@@ -100,7 +101,10 @@ export function staffRequestRoutes(ctx: AppContext): Router {
       requestDocuments(ctx.db, request.id),
     ]);
     const full = seesPersonalData(req.staff!);
-    const answers = service.fields.map((f) => ({ label: f.label, value: shownAnswer(f.type, request.answers[f.key] ?? '', full) }));
+    const answers = readableAnswers(service, request.answers, await departmentOptions(ctx), (req.res?.locals.locale ?? 'fa') as Locale).map((a) => ({
+      ...a,
+      value: shownAnswer(a.type, a.value, full),
+    }));
     const step = service.steps.find((s) => s.id === request.step_id);
     const allowed = request.awaiting === 'review' && step?.type === 'review' ? step.decisions ?? ['approve', 'reject', 'needs_info'] : [];
     return {
