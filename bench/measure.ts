@@ -11,7 +11,6 @@ interface LoadResult {
   errors: number;
   timeouts: number;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon: (options: Record<string, unknown>) => Promise<LoadResult> = require('autocannon');
 
 export interface Machine {

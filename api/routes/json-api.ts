@@ -1,4 +1,4 @@
-// The JSON API under /api: the catalogue and a citizen's own requests. Described in api/openapi.json.
+// The JSON API under /api: the catalogue, a citizen's own requests, and this API's description (api/openapi.json).
 import fs from 'node:fs';
 import path from 'node:path';
 import { Router, type NextFunction, type Request, type Response } from 'express';

@@ -59,8 +59,9 @@ function rssOf(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
 }
 
-function startProcess(script: string, env: Record<string, string>, readyLine: RegExp, timeoutMs = 180_000): Promise<AppProcess> {
+function startProcess(script: string, env: Record<string, string>, readyLine: RegExp, onSpawn: (pid: number) => void, timeoutMs = 180_000): Promise<AppProcess> {
   const child = spawn(tsx, [script], { cwd: root, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  onSpawn(child.pid!);
   let out = '';
   const keep = (chunk: Buffer) => {
     out = (out + chunk.toString()).slice(-20_000);
@@ -123,8 +124,8 @@ function freePort(): Promise<number> {
 }
 
 /** PostgreSQL and Temporal live in a helper process of their own (see servers-process.mjs). */
-function startServersProcess(log: (m: string) => void) {
-  const child = spawn(process.execPath, [path.join(__dirname, 'servers-process.mjs')], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+function startServersProcess(dir: string, log: (m: string) => void) {
+  const child = spawn(process.execPath, [path.join(__dirname, 'servers-process.mjs'), dir], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
   child.stderr!.on('data', (chunk: Buffer) => log(chunk.toString().trim()));
   const waiting = new Map<number, { resolve(v: any): void; reject(e: Error): void }>();
   createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -161,7 +162,7 @@ export async function startOwnStack(options: { log?: (m: string) => void; webEnv
   const temporalPort = await freePort();
   const webPort = await freePort();
   const dbFile = path.join(dir, 'temporal', 'history.db');
-  const servers = startServersProcess(log);
+  const servers = startServersProcess(dir, log);
   const cleanups: (() => Promise<unknown>)[] = [async () => servers.close()];
   const cleanUp = async () => {
     for (const step of cleanups.splice(0).reverse()) await step().catch(() => {});
@@ -198,9 +199,11 @@ export async function startOwnStack(options: { log?: (m: string) => void; webEnv
     cleanups.push(() => connection.close());
     const temporal = new Client({ connection, namespace: config.temporal.namespace });
     const track = (p: AppProcess) => (processes.push(p), p);
-    const startWorker = async () => track(await startProcess('scripts/worker.ts', env, /worker started/));
+    // Told at once, so a parent that dies while they start still takes them down.
+    const watch = (pid: number) => void servers.call('watch', { pgid: pid });
+    const startWorker = async () => track(await startProcess('scripts/worker.ts', env, /worker started/, watch));
     const started = await Promise.allSettled([
-      startProcess('scripts/web.ts', { ...env, ...options.webEnv }, /web app listening/).then(track),
+      startProcess('scripts/web.ts', { ...env, ...options.webEnv }, /web app listening/, watch).then(track),
       startWorker(),
     ]);
     const failed = started.find((s) => s.status === 'rejected');

@@ -1,6 +1,8 @@
 // PostgreSQL and the Temporal dev server of one own-stack, driven over stdin/stdout as JSON lines
 // (the infra modules are ES modules, which jest's CommonJS test files cannot load). When the parent
-// goes away, stdin closes and both servers are stopped.
+// goes away, stdin closes: the app processes it was told about are killed, both servers stopped, and the
+// stack's directory (argv[2]) removed.
+import fs from 'node:fs';
 import readline from 'node:readline';
 import { startEmbeddedPostgres } from '../../scripts/infra/postgres.mjs';
 import { findTemporalCli, startTemporalDevServer } from '../../scripts/infra/temporal.mjs';
@@ -8,6 +10,7 @@ import { findTemporalCli, startTemporalDevServer } from '../../scripts/infra/tem
 const log = (message) => process.stderr.write(`${message}\n`);
 let postgres = null;
 let temporal = null;
+const watched = new Set();
 
 const commands = {
   async startPostgres({ dataDir, port }) {
@@ -30,11 +33,24 @@ const commands = {
     temporal = null;
     return {};
   },
+  /** A web or worker process group to kill if the parent dies without stopping it. */
+  async watch({ pgid }) {
+    watched.add(pgid);
+    return {};
+  },
 };
 
 async function stopAll() {
+  for (const pgid of watched) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
   await commands.stopTemporal().catch(log);
   await commands.stopPostgres().catch(log);
+  if (process.argv[2]) fs.rmSync(process.argv[2], { recursive: true, force: true });
 }
 
 const lines = readline.createInterface({ input: process.stdin });
