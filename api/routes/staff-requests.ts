@@ -1,4 +1,5 @@
 // Behind the counter: the inbox of my departments, a request's file, and decisions on it.
+import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { Router, type Request } from 'express';
@@ -10,6 +11,7 @@ import type { Decision, DecisionKind } from '../../workflows/types';
 import { applyAssigneeFilter, assigneeFilterOf, assignmentPanel, slaCountdown } from '../assignment';
 import { departmentOptions, readableAnswers } from '../answers';
 import { audit } from '../audit';
+import { checkStaffSms, sendStaffSms, STAFF_SMS_MAX } from '../staff-sms';
 import { requestAuditTrail } from '../audit-search';
 import { decodeCursor, encodeCursor, type AppContext } from '../context';
 import { documentListItem, requestDocuments } from '../documents';
@@ -122,6 +124,8 @@ export function staffRequestRoutes(ctx: AppContext): Router {
       department: departments.find((d) => d.id === request.department_id),
       forwardTargets: departments.filter((d) => d.id !== request.department_id && d.code !== 'secretariat'),
       decisions: allowed,
+      smsToken: randomUUID(),
+      smsMax: STAFF_SMS_MAX,
       assignment: await assignmentPanel(ctx.db, req.staff!, request, req.query.assigned),
       auditTrail: await requestAuditTrail(ctx.db, request.id, req.query.auditAfter, (req.res?.locals.locale ?? 'fa') as Locale),
       pageTitle: 'staffRequest.title',
@@ -164,6 +168,15 @@ export function staffRequestRoutes(ctx: AppContext): Router {
       const fresh = (await findRequest(ctx.db, request.tracking_code))!;
       res.status(409).render('staff/request', await requestPage(req, fresh, { refusal: `refusals.${refusal}`, reasonInput: reason }));
     }
+  });
+
+  router.post('/staff/requests/:code/sms', async (req, res) => {
+    const request = await visibleRequest(req);
+    const { message, token, error } = checkStaffSms(req.body ?? {});
+    if (error) return res.status(422).render('staff/request', await requestPage(req, request, { smsError: error, smsInput: message }));
+    if (request.personal_data_removed_at) throw new UserError(409, 'staffSms.errors.noMobile');
+    await sendStaffSms(ctx, req, request, message, token);
+    res.redirect(303, `/staff/requests/${request.tracking_code}?done=sms`);
   });
 
   return router;
