@@ -33,7 +33,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSmsActivities(deps.db, deps.sms, deps.metrics),
     ...createInquiryActivities(deps.db, deps.inquiries, deps.metrics),
     ...(deps.letterRegistry ? createExternalLetterActivities(deps.db, deps.letterRegistry) : createLetterActivities(deps.db)),
-    ...createWebhookActivities(deps.db),
+    ...createWebhookActivities(deps.db, deps.metrics),
     ...createPaymentActivities(deps.db),
     ...createDeliverableActivities(deps.db),
     ...createRetentionActivities(deps.db, deps.documents),

@@ -5,6 +5,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { Knex } from 'knex';
 import type { Db } from '../lib/db';
+import type { Metrics } from '../lib/metrics';
 
 export const WEBHOOK_EVENT_TYPES = ['status_changed', 'letter_registered'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
@@ -98,7 +99,7 @@ export async function dispatchWebhookEvents(db: Db, dedupeKey: string): Promise<
 
 const RETRYABLE_4XX = [408, 425, 429];
 
-export function createWebhookActivities(db: Db) {
+export function createWebhookActivities(db: Db, metrics?: Metrics) {
   return {
     async webhookTargets(input: WebhookDelivery): Promise<number[]> {
       const event = await db('webhook_events').where({ id: input.eventId }).first('type');
@@ -149,11 +150,16 @@ export function createWebhookActivities(db: Db) {
          from webhook_deliveries where subscription_id = ? and event_id = ?`,
         [input.subscriptionId, input.eventId, statusCode, error, input.subscriptionId, input.eventId],
       );
-      if (!error) return 'delivered';
+      if (!error) {
+        metrics?.webhookDeliveries.inc({ outcome: 'delivered' });
+        return 'delivered';
+      }
       // A 4xx says the subscriber will refuse it again; an admin may redeliver once it is fixed.
       if (statusCode && statusCode >= 400 && statusCode < 500 && !RETRYABLE_4XX.includes(statusCode)) {
+        metrics?.webhookDeliveries.inc({ outcome: 'refused' });
         throw ApplicationFailure.nonRetryable(error, 'WebhookRefused');
       }
+      metrics?.webhookDeliveries.inc({ outcome: 'failed' });
       throw ApplicationFailure.retryable(error, 'WebhookFailed');
     },
   };

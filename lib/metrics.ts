@@ -45,6 +45,12 @@ export function createMetrics(component: 'web' | 'worker') {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     }),
+    webhookDeliveries: new Counter({
+      name: 'pishkhan_webhook_deliveries_total',
+      help: 'Webhook delivery attempts, by outcome (delivered, failed, refused)',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
     inquiryFailures: new Counter({
       name: 'pishkhan_inquiry_failures_total',
       help: 'Inquiries an agency did not answer, by agency',

@@ -4,6 +4,7 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import express from 'express';
 import { textOf, type Browser } from './helpers/browser';
+import { createMetrics } from '../lib/metrics';
 import { eventually, startDesk, uniqueMobile, type Desk } from './helpers/desk';
 import { postForm } from './helpers/integrations';
 import { letterAnswers, loginCitizen, loginStaff, submitThroughPages, waitForStatus } from './helpers/journeys';
@@ -17,6 +18,7 @@ interface Received {
 }
 
 let desk: Desk;
+const workerMetrics = createMetrics('worker');
 let admin: Browser;
 let receiver: http.Server;
 let receiverUrl: string;
@@ -40,7 +42,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hooks`;
 
-  desk = await startDesk();
+  desk = await startDesk({}, { workerMetrics });
   admin = await loginStaff(desk, 'admin');
   const created = await postForm(admin, '/admin/webhooks', [['url', receiverUrl], ['events', 'status_changed'], ['events', 'letter_registered']]);
   expect(created.status).toBe(201);
@@ -113,6 +115,11 @@ test('every status change and the letter reach the subscriber exactly once, sign
   for (const attempts of byEvent.values()) {
     expect(attempts.map((a) => [a.attempt, a.status_code, a.delivered_at !== null])).toEqual([[1, 500, false], [2, 204, true]]);
   }
+  // The worker's metrics count the same attempts.
+  const counted = await workerMetrics.webhookDeliveries.get();
+  const outcome = (name: string) => counted.values.find((v) => v.labels.outcome === name)?.value ?? 0;
+  expect(outcome('failed')).toBeGreaterThanOrEqual(byEvent.size);
+  expect(outcome('delivered')).toBeGreaterThanOrEqual(byEvent.size);
 
   // The request's own workflow stays cheap: no webhook work in its history.
   const history = await handleOf(desk, code).fetchHistory();
