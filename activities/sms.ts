@@ -1,11 +1,13 @@
 // Every SMS goes through the outbox: the dedupe key made in the workflow is unique there, so a
 // retried activity finds the row and never sends twice.
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { SmsProvider } from '../adapters/sms';
 import { PermanentError } from '../adapters/http';
 import type { Db } from '../lib/db';
 import type { Metrics } from '../lib/metrics';
 import { renderText } from '../lib/text-template';
+import { SMS_MAX_ATTEMPTS } from '../workflows/sms-policy';
 
 export interface SmsRequest {
   dedupeKey: string;
@@ -22,6 +24,15 @@ function storedCopy(request: SmsRequest): string {
   const masked = { ...request.vars };
   for (const name of request.secretVars ?? []) masked[name] = '••••••';
   return renderText(request.template, masked);
+}
+
+/** The attempt number Temporal is on; 1 when called outside an activity (tests, scripts). */
+function currentAttempt(): number {
+  try {
+    return Context.current().info.attempt;
+  } catch {
+    return 1;
+  }
 }
 
 export function createSmsActivities(db: Db, provider: SmsProvider, metrics?: Metrics) {
@@ -50,12 +61,13 @@ export function createSmsActivities(db: Db, provider: SmsProvider, metrics?: Met
         metrics?.sms.inc({ provider: provider.name, outcome: 'sent' });
         return 'sent';
       } catch (error) {
-        const permanent = error instanceof PermanentError;
+        // A refusal, or the last of the tries the workflow allows, is final: the outbox says so.
+        const permanent = error instanceof PermanentError || currentAttempt() >= SMS_MAX_ATTEMPTS;
         metrics?.sms.inc({ provider: provider.name, outcome: permanent ? 'failed' : 'retrying' });
         await db('sms_outbox')
           .where({ id: row.id })
           .update({ status: permanent ? 'failed' : 'retrying', last_error: (error as Error).message.slice(0, 500) });
-        if (permanent) throw ApplicationFailure.nonRetryable((error as Error).message, 'SmsRejected');
+        if (error instanceof PermanentError) throw ApplicationFailure.nonRetryable((error as Error).message, 'SmsRejected');
         throw error;
       }
     },

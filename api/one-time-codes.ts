@@ -3,10 +3,18 @@ import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
-import { translate } from '../lib/i18n';
+import { translate, type Locale } from '../lib/i18n';
+import { toPersianDigits } from '../lib/persian';
 
 export type CodeRefusal = 'tooSoon' | 'tooManyForNumber' | 'tooManyFromAddress';
 export type VerifyRefusal = 'noCode' | 'used' | 'expired' | 'tooManyTries' | 'wrong';
+
+/** How long a code lives, in words: "۲ دقیقه", or seconds when shorter than a minute. */
+export function codeValidity(locale: Locale, ttlMs: number): string {
+  const seconds = Math.round(ttlMs / 1000);
+  const [key, n] = seconds % 60 === 0 ? ['login.minutes', seconds / 60] : ['login.seconds', seconds];
+  return translate(locale, key, { n: locale === 'fa' ? toPersianDigits(n) : n });
+}
 
 export function createOneTimeCodes(db: Db, temporal: Client, config: Config) {
   const { codeTtlMs, maxTries, resendAfterMs, perNumber, perAddress } = config.otp;
@@ -33,7 +41,7 @@ export function createOneTimeCodes(db: Db, temporal: Client, config: Config) {
       await temporal.workflow.start('deliverSms', {
         workflowId: `sms-${dedupeKey}`,
         taskQueue: config.temporal.taskQueue,
-        args: [{ dedupeKey, mobile, purpose: 'login_code', template: translate('fa', 'sms.loginCode'), vars: { code }, secretVars: ['code'] }],
+        args: [{ dedupeKey, mobile, purpose: 'login_code', template: translate('fa', 'sms.loginCode'), vars: { code, validity: codeValidity('fa', config.otp.codeTtlMs) }, secretVars: ['code'] }],
       });
       return { ok: true } as const;
     });

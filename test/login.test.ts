@@ -135,7 +135,10 @@ test('the code is stored only as a hash and the SMS outbox shows it masked', asy
 test('an expired code is refused with its own message', async () => {
   const mobile = uniqueMobile();
   const browser = new Browser(shortLived.url);
-  const { code } = await askForCode(browser, mobile, mobile);
+  const { code, page: sent } = await askForCode(browser, mobile, mobile);
+  // The page and the SMS state the lifetime the desk is configured with.
+  expect(textOf(sent.html)).toContain('این کد ۱ ثانیه اعتبار دارد');
+  expect((await smsTo(desk, mobile)).at(-1)!.body).toContain('این کد تا ۱ ثانیه معتبر است');
   await new Promise((r) => setTimeout(r, 1_300));
   const page = await enterCode(browser, mobile, code);
   expect(page.status).toBe(410);

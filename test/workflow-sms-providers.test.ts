@@ -2,7 +2,7 @@
 import http from 'node:http';
 import express from 'express';
 import { PermanentError, TemporaryError } from '../adapters/http';
-import { genericHttpSms, kavenegarSms, smsProviderFromConfig } from '../adapters/sms';
+import { genericHttpSms, kavenegarLocalId, kavenegarSms, smsProviderFromConfig } from '../adapters/sms';
 import { loadConfig } from '../lib/config';
 
 interface Received {
@@ -56,7 +56,7 @@ describe('Kavenegar', () => {
     json: { return: { status: 200, message: 'تایید شد' }, entries: [{ messageid, message: message.body, status: 1, statustext: 'در صف ارسال', sender: '10004346', receptor: message.to, date: 1735000000, cost: 120 }] },
   });
 
-  test('sends the form Kavenegar expects, with the dedupe key as localid, and returns its message id', async () => {
+  test('sends the form Kavenegar expects, with a numeric localid made from the dedupe key, and returns its message id', async () => {
     reply = accepted(8792343);
     const provider = kavenegarSms(kavenegar.url, 'API-KEY/with space', '10004346');
     expect(await provider.send(message)).toEqual({ providerMessageId: '8792343' });
@@ -64,7 +64,11 @@ describe('Kavenegar', () => {
     const [request] = kavenegar.received;
     expect(request.path).toBe(`/v1/${encodeURIComponent('API-KEY/with space')}/sms/send.json`);
     expect(request.headers['content-type']).toMatch(/^application\/x-www-form-urlencoded/);
-    expect(request.body).toEqual({ receptor: message.to, message: message.body, sender: '10004346', localid: message.dedupeKey });
+    expect(request.body).toEqual({ receptor: message.to, message: message.body, sender: '10004346', localid: kavenegarLocalId(message.dedupeKey) });
+    // Kavenegar takes a number there; the same key always gives the same one, another key another.
+    expect(request.body.localid).toMatch(/^\d{1,16}$/);
+    expect(Number.isSafeInteger(Number(request.body.localid))).toBe(true);
+    expect(kavenegarLocalId(`${message.dedupeKey}x`)).not.toBe(request.body.localid);
   });
 
   test('without a configured sender the account default is used (no sender field)', async () => {
@@ -105,7 +109,7 @@ describe('Kavenegar', () => {
     const provider = smsProviderFromConfig(config.sms);
     expect(provider.name).toBe('kavenegar');
     expect(await provider.send(message)).toEqual({ providerMessageId: '42' });
-    expect(kavenegar.received[0]).toMatchObject({ path: '/v1/the-key/sms/send.json', body: { sender: '2000500', localid: message.dedupeKey } });
+    expect(kavenegar.received[0]).toMatchObject({ path: '/v1/the-key/sms/send.json', body: { sender: '2000500', localid: kavenegarLocalId(message.dedupeKey) } });
   });
 });
 

@@ -3,6 +3,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { TemporaryError } from '../adapters/http';
 import { sandboxSms, type SmsProvider } from '../adapters/sms';
 import { createSmsActivities, type SmsRequest } from '../activities/sms';
+import { SMS_MAX_ATTEMPTS } from '../workflows/sms-policy';
 import { startDesk, uniqueMobile, type Desk } from './helpers/desk';
 import { smsTo } from './helpers/journeys';
 import { activityAttempts, eventsOf, fault, outboxOf, publish, step, submit, testService, waitForRow } from './helpers/workflow-services';
@@ -68,6 +69,16 @@ test('when the operator accepted but its answer was lost, the retry reuses the d
   expect(phone).toHaveLength(1);
   expect(phone[0].dedupeKey).toBe(request.dedupeKey);
   expect(await desk.db('sms_outbox').where({ dedupe_key: request.dedupeKey }).first()).toMatchObject({ status: 'sent', attempts: 2, last_error: null });
+});
+
+test('an outage that lasts through the last allowed try leaves the outbox row failed, not waiting for a retry that never comes', async () => {
+  const down: SmsProvider = { name: 'sandbox', send: async () => Promise.reject(new TemporaryError('the operator is down')) };
+  const { sendSms } = createSmsActivities(desk.db, down);
+  const request = smsRequest(uniqueMobile());
+  await expect(new MockActivityEnvironment({ attempt: SMS_MAX_ATTEMPTS - 1 }).run(sendSms, request)).rejects.toThrow(/operator is down/);
+  expect(await desk.db('sms_outbox').where({ dedupe_key: request.dedupeKey }).first()).toMatchObject({ status: 'retrying' });
+  await expect(new MockActivityEnvironment({ attempt: SMS_MAX_ATTEMPTS }).run(sendSms, request)).rejects.toThrow(/operator is down/);
+  expect(await desk.db('sms_outbox').where({ dedupe_key: request.dedupeKey }).first()).toMatchObject({ status: 'failed', attempts: 2 });
 });
 
 test('an operator outage is retried by the workflow: one SMS arrives, the outbox shows two attempts', async () => {

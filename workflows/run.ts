@@ -2,6 +2,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { SMS_RETRY } from './sms-policy';
 import type { Decision, PaymentOutcome, RequestInput, RequestState, RequestStatus, ReviewStep, Step } from './types';
 
 const MINUTE = 60_000;
@@ -15,7 +16,7 @@ const projection = wf.proxyActivities<Activities>({
 // SMS: a few tries, then given up on; a failed SMS never fails the request.
 const messaging = wf.proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5 },
+  retry: SMS_RETRY,
 });
 
 export const activities = projection;

@@ -2,10 +2,11 @@
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { SmsRequest } from '../activities/sms';
+import { SMS_RETRY } from './sms-policy';
 
 const messaging = wf.proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5 },
+  retry: SMS_RETRY,
 });
 
 export async function deliverSms(request: SmsRequest): Promise<string> {

@@ -1,4 +1,5 @@
 // SMS providers behind one interface; `dedupeKey` lets a provider drop a repeat of the same message.
+import { createHash } from 'node:crypto';
 import type { Config } from '../../lib/config';
 import { requestJson, PermanentError, TemporaryError } from '../http';
 
@@ -33,12 +34,17 @@ function kavenegarFailure(status: number | undefined, message: string): Error {
   return new TemporaryError(message, status);
 }
 
+/** Kavenegar's `localid` is a number: the dedupe key's SHA-256, cut to a safe integer, the same on every retry. */
+export function kavenegarLocalId(dedupeKey: string): string {
+  return String(Number.parseInt(createHash('sha256').update(dedupeKey).digest('hex').slice(0, 13), 16));
+}
+
 /** Kavenegar's REST API: /v1/{key}/sms/send.json, `localid` makes a repeat send return the first message. */
 export function kavenegarSms(baseUrl: string, apiKey: string, sender?: string): SmsProvider {
   return {
     name: 'kavenegar',
     async send({ to, body, dedupeKey }) {
-      const form: Record<string, string> = { receptor: to, message: body, localid: dedupeKey };
+      const form: Record<string, string> = { receptor: to, message: body, localid: kavenegarLocalId(dedupeKey) };
       if (sender) form.sender = sender;
       let result: { return?: { status: number; message: string }; entries?: { messageid: number }[] | null };
       try {

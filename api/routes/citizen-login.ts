@@ -2,7 +2,7 @@
 import { Router, type Request } from 'express';
 import { normalizeMobile, toLatinDigits } from '../../lib/persian';
 import type { AppContext } from '../context';
-import { createOneTimeCodes } from '../one-time-codes';
+import { codeValidity, createOneTimeCodes } from '../one-time-codes';
 
 /** Only local paths are followed after login, never another site. */
 export function safeNext(value: unknown): string {
@@ -30,7 +30,7 @@ export function citizenLoginRoutes(ctx: AppContext): Router {
     if (!result.ok) {
       return res.status(429).render('login', { next, mobileInput: mobile, error: `login.errors.${result.refusal}`, pageTitle: 'login.title' });
     }
-    res.render('login-code', { next, mobile, sandboxInbox, pageTitle: 'login.codeTitle' });
+    res.render('login-code', { next, mobile, sandboxInbox, validity: codeValidity(res.locals.locale, ctx.config.otp.codeTtlMs), pageTitle: 'login.codeTitle' });
   });
 
   router.post('/login/code', async (req, res) => {
@@ -45,6 +45,7 @@ export function citizenLoginRoutes(ctx: AppContext): Router {
         next,
         mobile,
         sandboxInbox,
+        validity: codeValidity(res.locals.locale, ctx.config.otp.codeTtlMs),
         error: `login.errors.${result.refusal}`,
         triesLeft: result.triesLeft,
         pageTitle: 'login.codeTitle',
