@@ -5,7 +5,7 @@ import { loadConfigOrExit } from '../lib/config';
 import { createDb } from '../lib/db';
 import { prepareDatabase } from '../lib/bootstrap';
 import { DEMO_PASSWORD, DEMO_STAFF } from '../lib/demo-data';
-import { createLogger } from '../lib/log';
+import { createLogger, installTemporalLogging } from '../lib/log';
 import { startSandbox } from './sandbox';
 import { startWeb } from './web';
 import { startWorker } from './worker';
@@ -76,6 +76,7 @@ async function main() {
     const sandbox = await startSandbox(config.sandboxPort);
     stops.push(sandbox.stop);
     say(`sandbox (SMS inbox, civil registry, bank gateway) on ${config.sandboxUrl}`);
+    installTemporalLogging(log);
     const worker = await startWorker(config, log);
     stops.push(worker.stop);
     say('worker started');

@@ -12,7 +12,7 @@ import { createActivities } from '../activities';
 import { databaseCheck, healthRoutes } from '../api/health';
 import { loadConfigOrExit, type Config } from '../lib/config';
 import { createDb } from '../lib/db';
-import { createLogger } from '../lib/log';
+import { createLogger, installTemporalLogging } from '../lib/log';
 import { createMetrics } from '../lib/metrics';
 import { ensureRetentionSchedule } from '../lib/retention-schedule';
 import { connectWorker } from '../lib/temporal';
@@ -90,6 +90,7 @@ export async function startWorker(config: Config, log: Logger, options: WorkerOp
 if (require.main === module) {
   const config = loadConfigOrExit(process.env, { servers: true });
   const log = createLogger(config.logLevel, 'worker');
+  installTemporalLogging(log, config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'INFO');
   startWorker(config, log).then((w) => {
     w.done.catch((error) => {
       log.fatal({ err: error }, 'worker failed');

@@ -66,7 +66,22 @@ export function waitForPort(port, host = '127.0.0.1', timeoutMs = 60_000) {
 }
 
 /** Starts `temporal server start-dev`; dbFile undefined keeps history in memory (tests). */
+function portTaken(port, host = '127.0.0.1') {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, host);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 export async function startTemporalDevServer({ binary, port, uiPort, dbFile, headless = false, log = console.log }) {
+  // Something already answering there would pass for our server: say so instead.
+  if (await portTaken(port)) {
+    throw new Error(`port ${port} is already in use (another Temporal server?); stop it, or set TEMPORAL_DEV_PORT, or point TEMPORAL_ADDRESS at it`);
+  }
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error'];
   for (const name of SEARCH_ATTRIBUTES) args.push('--search-attribute', `${name}=Keyword`);
   if (dbFile) {
