@@ -22,11 +22,48 @@ export interface RetentionProgress {
   after: { closedAt: string; id: number } | null;
 }
 
+export interface Housekeeping {
+  /** Sessions that expired before this moment are deleted. */
+  sessionsExpiredBefore: string;
+  /** Login codes (and the SMS that carried them) older than this are deleted. */
+  loginCodesBefore: string;
+  /** Drafts untouched since this moment are deleted with their files. */
+  draftsBefore: string;
+}
+
 export function createRetentionActivities(db: Db, store?: DocumentStore) {
   let documentsTable: Promise<boolean> | null = null;
   const hasDocuments = () => (documentsTable ??= db.schema.hasTable('documents'));
 
   return {
+    /** What only ever grows unless someone removes it: expired sessions, old login codes, abandoned drafts. */
+    async removeStaleRecords(input: Housekeeping): Promise<{ sessions: number; loginCodes: number; drafts: number; documents: number }> {
+      const sessions = await db('sessions').where('expires_at', '<', input.sessionsExpiredBefore).delete();
+      const loginCodes = await db('otp_codes').where('created_at', '<', input.loginCodesBefore).delete();
+      await db('sms_outbox').whereNull('request_id').where('purpose', 'login_code').where('created_at', '<', input.loginCodesBefore).delete();
+      let drafts = 0;
+      let documents = 0;
+      for (;;) {
+        const stale: { id: number; citizen_id: number; service_id: string }[] = await db('drafts')
+          .where('updated_at', '<', input.draftsBefore)
+          .orderBy('id')
+          .limit(200)
+          .select('id', 'citizen_id', 'service_id');
+        if (!stale.length) break;
+        if (await hasDocuments()) {
+          for (const draft of stale) {
+            const files = await db('documents').whereNull('request_id').where({ citizen_id: draft.citizen_id, service_id: draft.service_id });
+            if (files.length && !store) throw ApplicationFailure.nonRetryable('draft documents to remove but no document store is configured', 'NoDocumentStore');
+            for (const file of files) await store!.delete(file.storage_key);
+            await db('documents').whereIn('id', files.map((f: { id: number }) => f.id)).delete();
+            documents += files.length;
+          }
+        }
+        drafts += await db('drafts').whereIn('id', stale.map((d) => d.id)).delete();
+      }
+      return { sessions, loginCodes, drafts, documents };
+    },
+
     /** One short batch; the workflow calls it until `after` comes back null. */
     async removePersonalData(batch: RetentionBatch): Promise<RetentionProgress> {
       const limit = Math.min(Math.max(batch.limit ?? 500, 1), MAX_BATCH);

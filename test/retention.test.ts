@@ -164,3 +164,41 @@ describe('retention', () => {
     expect(await ensureRetentionSchedule(desk.temporal, { ...options, months: 0 })).toBe('absent');
   });
 });
+
+describe('housekeeping in the same sweep', () => {
+  test('expired sessions, old login codes and abandoned drafts (with their files) are removed; live ones stay', async () => {
+    const DAY = 24 * 60 * 60 * 1000;
+    const store = createDocumentStore(desk.config);
+    const number = uniqueMobile();
+    const [person] = await desk.db('citizens').insert({ mobile: number }).returning('id');
+    const longAgo = new Date(Date.now() - 40 * DAY);
+    const hex = () => randomBytes(32).toString('hex');
+    const [expired, live] = [hex(), hex()];
+    await desk.db('sessions').insert([
+      { id: expired, kind: 'citizen', citizen_id: person.id, expires_at: new Date(Date.now() - 2 * DAY) },
+      { id: live, kind: 'citizen', citizen_id: person.id, expires_at: new Date(Date.now() + DAY) },
+    ]);
+    const [oldCode, freshCode] = await desk.db('otp_codes')
+      .insert([
+        { mobile: number, code_hash: hex(), ip: '10.9.9.9', expires_at: longAgo, created_at: longAgo },
+        { mobile: number, code_hash: hex(), ip: '10.9.9.9', expires_at: new Date(Date.now() + 60_000) },
+      ])
+      .returning('id');
+    await desk.db('drafts').insert([
+      { citizen_id: person.id, service_id: 'general-letter', answers: '{}', updated_at: longAgo },
+      { citizen_id: person.id, service_id: 'complaint', answers: '{}' },
+    ]);
+    const pdf = Buffer.from('%PDF-1.4\n% abandoned\n');
+    const abandoned = await storeDocument(desk.db, store, { requestId: null, citizenId: person.id, serviceId: 'general-letter', docKey: 'letter', name: 'old.pdf', mime: 'application/pdf', bytes: pdf, uploadedBy: 'citizen' });
+    const kept = await storeDocument(desk.db, store, { requestId: null, citizenId: person.id, serviceId: 'complaint', docKey: 'evidence', name: 'new.pdf', mime: 'application/pdf', bytes: pdf, uploadedBy: 'citizen' });
+
+    await sweep({ months: 24 });
+
+    expect(await desk.db('sessions').whereIn('id', [expired, live]).pluck('id')).toEqual([live]);
+    expect(await desk.db('otp_codes').whereIn('id', [oldCode.id, freshCode.id]).pluck('id')).toEqual([freshCode.id]);
+    expect(await desk.db('drafts').where({ citizen_id: person.id }).pluck('service_id')).toEqual(['complaint']);
+    expect(await desk.db('documents').whereIn('id', [abandoned.id, kept.id]).pluck('id')).toEqual([kept.id]);
+    expect(await store.get(abandoned.storage_key)).toBeNull();
+    expect(await store.get(kept.storage_key)).not.toBeNull();
+  });
+});

@@ -8,6 +8,10 @@ const sweep = wf.proxyActivities<Activities>({
   retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' },
 });
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** A draft nobody touched for this long is abandoned; its files go with it. */
+export const DRAFT_DAYS = 30;
+
 // A long backlog continues as a new run so the history stays small.
 const BATCHES_PER_RUN = 200;
 
@@ -30,6 +34,14 @@ export function monthsBefore(now: Date, months: number): string {
 export async function retentionSweep(input: RetentionInput): Promise<{ requests: number; documents: number }> {
   if (!input.closedBefore && !(input.months && input.months > 0)) return { requests: 0, documents: 0 };
   const closedBefore = input.closedBefore ?? monthsBefore(new Date(), input.months!);
+  if (!input.after) {
+    const now = Date.now();
+    await sweep.removeStaleRecords({
+      sessionsExpiredBefore: new Date(now).toISOString(),
+      loginCodesBefore: new Date(now - DAY_MS).toISOString(),
+      draftsBefore: new Date(now - DRAFT_DAYS * DAY_MS).toISOString(),
+    });
+  }
   const totals = { ...(input.totals ?? { requests: 0, documents: 0 }) };
   let after = input.after ?? null;
   for (let batch = 0; batch < BATCHES_PER_RUN; batch++) {
