@@ -52,11 +52,14 @@ test('the reminder comes at the reminder point and the escalation at 100 %; the 
   expect((await eventsOf(desk, request.requestId)).filter((e) => e.kind.startsWith('sla_'))).toHaveLength(2);
 
   const supervisor = await loginStaff(desk, 'supervisor');
-  expect((await supervisor.get('/staff?sla=breached')).html).toContain(request.code);
-  expect((await supervisor.get('/staff?sla=warning')).html).not.toContain(request.code);
+  // The inbox tells the supervisor that something was escalated to them, and lists it.
+  expect(textOf((await supervisor.get('/staff')).html)).toMatch(/درخواست باز از واحدهای شما از موعد پاسخ گذشته/);
+  expect((await supervisor.get(`/staff?sla=breached&find=${request.code}`)).html).toContain(`/staff/requests/${request.code}`);
+  expect((await supervisor.get(`/staff?sla=warning&find=${request.code}`)).html).not.toContain(`/staff/requests/${request.code}`);
   expect(textOf((await supervisor.get(`/staff/requests/${request.code}`)).html)).toContain(fa.events.sla_escalated);
   const lawyer = await loginStaff(desk, 'legal');
-  expect((await lawyer.get('/staff?sla=breached')).html).not.toContain(request.code);
+  expect((await lawyer.get(`/staff?sla=breached&find=${request.code}`)).html).not.toContain(`/staff/requests/${request.code}`);
+  expect(textOf((await lawyer.get('/staff')).html)).not.toMatch(/از موعد پاسخ گذشته و به شما گزارش/);
 });
 
 test('time waiting for the citizen (needs_info) pauses the clock: the due date moves later by the paused time', async () => {

@@ -78,11 +78,27 @@ export function staffRequestRoutes(ctx: AppContext): Router {
     const page = rows.slice(0, PAGE);
     const last = page[page.length - 1];
     const services = await ctx.db('services').orderBy('title').select('id', 'title');
+    // Escalations reach supervisors here: how many open requests of their departments passed the due date.
+    const escalated =
+      staff.role === 'supervisor' || staff.role === 'admin'
+        ? Number(
+            (
+              await ctx.db('requests')
+                .whereNull('closed_at')
+                .where('sla_state', 'breached')
+                .modify((b) => {
+                  if (staff.role !== 'admin') b.whereIn('department_id', staff.departmentIds.length ? staff.departmentIds : [-1]);
+                })
+                .count<{ count: number }[]>('id as count')
+            )[0].count,
+          )
+        : 0;
     const now = new Date();
     const holidays = new Set(ctx.config.holidays);
     res.render('staff/inbox', {
       requests: page.map((r: { closed_at: Date | null; sla_due_at: Date }) => ({ ...r, countdown: r.closed_at ? '' : slaCountdown(r.sla_due_at, now, holidays, res.locals.locale), overdue: !r.closed_at && new Date(r.sla_due_at) < now })),
       filters: { status, service: serviceId, sla, who, find },
+      escalated,
       statuses: OPEN.concat(['rejected', 'closed', 'cancelled', 'expired']),
       services,
       next: more ? encodeCursor([new Date(last.sla_due_at).toISOString(), last.id]) : null,
