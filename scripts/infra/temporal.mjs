@@ -1,9 +1,11 @@
 // Finds (or builds once per machine) the Temporal CLI and runs its dev server.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort, portTaken, waitForPort } from './ports.mjs';
+
+export { freePort, waitForPort };
 
 export const TEMPORAL_CLI_VERSION = '1.5.1';
 export const SEARCH_ATTRIBUTES = ['TrackingCode', 'ServiceId', 'Status'];
@@ -46,37 +48,7 @@ export function findTemporalCli({ log = console.log, cliPath = process.env.TEMPO
   return cached;
 }
 
-export function waitForPort(port, host = '127.0.0.1', timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const attempt = () => {
-      const socket = net.connect(port, host);
-      socket.once('connect', () => {
-        socket.end();
-        resolve();
-      });
-      socket.once('error', () => {
-        socket.destroy();
-        if (Date.now() > deadline) reject(new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`));
-        else setTimeout(attempt, 200);
-      });
-    };
-    attempt();
-  });
-}
-
 /** Starts `temporal server start-dev`; dbFile undefined keeps history in memory (tests). */
-function portTaken(port, host = '127.0.0.1') {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, host);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
 export async function startTemporalDevServer({ binary, port, uiPort, dbFile, headless = false, log = console.log }) {
   // Something already answering there would pass for our server: say so instead.
   if (await portTaken(port)) {
@@ -113,16 +85,4 @@ export async function startTemporalDevServer({ binary, port, uiPort, dbFile, hea
       clearTimeout(timer);
     },
   };
-}
-
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -12,7 +12,7 @@ import { loadConfig, type Config } from '../../lib/config';
 import { createDb, type Db } from '../../lib/db';
 import { startSandbox } from '../../scripts/sandbox';
 import { createInterface } from 'node:readline';
-import net from 'node:net';
+import { freePort } from './ports';
 
 const root = path.resolve(__dirname, '..', '..');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
@@ -112,16 +112,6 @@ function startProcess(script: string, env: Record<string, string>, readyLine: Re
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** PostgreSQL and Temporal live in a helper process of their own (see servers-process.mjs). */
 function startServersProcess(dir: string, log: (m: string) => void) {
