@@ -1,7 +1,7 @@
 // Probes for the orchestrator and the metrics scraper: cheap, no session, no cookie, no page rendering.
 import { timingSafeEqual } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
-import type { Client } from '@temporalio/client';
+import { Connection, type Client } from '@temporalio/client';
 import { Router, type Request, type Response } from 'express';
 import type { Db } from '../lib/db';
 import type { Metrics } from '../lib/metrics';
@@ -14,8 +14,15 @@ export type Check = () => Promise<unknown>;
 export const databaseCheck = (db: Db): Check => () => db.raw('select 1');
 
 // The call's own deadline ends it (retries included) just before the probe gives up on it.
-export const temporalCheck = (temporal: Client): Check => () =>
-  temporal.connection.withDeadline(Date.now() + CHECK_TIMEOUT_MS - 250, () => temporal.workflowService.getSystemInfo({}));
+/** One attempt on a connection of its own: a probe reports the present and leaves no retries running after it. */
+export const temporalCheck = (temporal: Client): Check => async () => {
+  const probe = Connection.lazy({ ...(temporal.connection as Connection).options, interceptors: [] });
+  try {
+    await probe.withDeadline(Date.now() + CHECK_TIMEOUT_MS - 250, () => probe.workflowService.getSystemInfo({}));
+  } finally {
+    await probe.close();
+  }
+};
 
 async function outcome(check: Check, timeoutMs: number): Promise<'ok' | 'failed' | 'timeout'> {
   let timer: NodeJS.Timeout | undefined;
