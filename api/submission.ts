@@ -1,5 +1,4 @@
 // Turning a checked draft into a request: one row and one workflow, or neither.
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
@@ -7,11 +6,8 @@ import type { Metrics } from '../lib/metrics';
 import { addWorkingDays } from '../lib/jalali';
 import { workflowIdFor } from '../lib/temporal';
 import { newTrackingCode } from '../lib/tracking-code';
+import { ServiceIdKey, StatusKey, TrackingCodeKey } from '../workflows/search-attributes';
 import type { RequestInput, ServiceSnapshot } from '../workflows/types';
-
-const TrackingCodeKey = defineSearchAttributeKey('TrackingCode', SearchAttributeType.KEYWORD);
-const ServiceIdKey = defineSearchAttributeKey('ServiceId', SearchAttributeType.KEYWORD);
-const StatusKey = defineSearchAttributeKey('Status', SearchAttributeType.KEYWORD);
 
 export interface Submission {
   citizenId: number;

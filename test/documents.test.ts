@@ -8,7 +8,7 @@ import { createApp } from '../api/app';
 import { createSessions } from '../api/session';
 import { createSubmitter } from '../api/submission';
 import { createLogger } from '../lib/log';
-import { Browser, textOf } from './helpers/browser';
+import { Browser, textOf } from '../scripts/stack/http-browser';
 import { startDesk, uniqueMobile, type Desk } from './helpers/desk';
 import { letterAnswers, loginCitizen, loginStaff, statusOf, submitThroughPages, waitForStatus } from './helpers/journeys';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { validateService } from '../lib/catalog';
 import { publishService } from '../lib/catalog-sync';
 import type { ServiceDefinition } from '../workflows/types';
-import { Browser, textOf } from './helpers/browser';
+import { Browser, textOf } from '../scripts/stack/http-browser';
 import { eventually, startDesk, uniqueMobile, type Desk } from './helpers/desk';
 import { letterAnswers, loginCitizen, loginStaff, smsTo, statusOf, submitThroughPages, waitForStatus } from './helpers/journeys';
 

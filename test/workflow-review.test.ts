@@ -1,7 +1,7 @@
 // Review steps: approve, reject, needs_info with the citizen's resubmission, and forward between departments.
 import fa from '../locales/fa.json';
 import { resubmit } from '../workflows/messages';
-import { textOf } from './helpers/browser';
+import { textOf } from '../scripts/stack/http-browser';
 import { startDesk, type Desk } from './helpers/desk';
 import { letterAnswers, loginStaff, smsTo } from './helpers/journeys';
 import {

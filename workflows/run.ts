@@ -1,12 +1,11 @@
 // The state of one running request and the few things every step does with it.
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { StatusKey } from './search-attributes';
 import { SMS_RETRY } from './sms-policy';
 import type { Decision, PaymentOutcome, RequestInput, RequestState, RequestStatus, ReviewStep, Step } from './types';
 
 const MINUTE = 60_000;
-export const StatusKey = defineSearchAttributeKey('Status', SearchAttributeType.KEYWORD);
 
 // Database writes: quick, retried until they succeed.
 const projection = wf.proxyActivities<Activities>({

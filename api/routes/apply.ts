@@ -1,20 +1,16 @@
 // Filling a service's form: the form, the "check your answers" page, the submission and its confirmation.
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router } from 'express';
 import { currentServiceVersion } from '../../lib/catalog-sync';
 import { checkAnswers, type FieldError } from '../../lib/forms';
 import { translate, type Locale } from '../../lib/i18n';
 import type { ServiceDefinition } from '../../workflows/types';
+import { requireCitizen } from '../access';
 import { departmentOptions, readableAnswers } from '../answers';
 import type { AppContext } from '../context';
 import { missingRequiredDocuments, saveDraftUploads } from '../draft-documents';
 import { documentInputs, documentListItem, draftDocuments } from '../documents';
 import { missingServiceError } from '../service-availability';
 import { readMultipart } from '../uploads';
-
-export function requireCitizen(req: Request, res: Response, next: NextFunction) {
-  if (req.citizen) return next();
-  res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
-}
 
 function formFields(def: ServiceDefinition, answers: Record<string, string>, errors: FieldError[], departments: { value: string; label: string }[], locale: Locale) {
   return def.fields.map((field) => {

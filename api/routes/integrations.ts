@@ -11,7 +11,7 @@ import { documentStoreFor } from '../documents';
 import { notFound, UserError } from '../errors';
 import { sendFile } from '../file-responses';
 import { findRequest } from '../request-reader';
-import { refusalOf } from './staff-requests';
+import { refusalOf } from '../decision-refusals';
 
 /** What the correspondence system may say about a letter, and which decision (if any) it makes for the department. */
 const REPLY_DECISIONS: Record<string, DecisionKind | null> = {

@@ -10,8 +10,8 @@ import { notFound } from '../errors';
 import { seesPersonalData, shownAnswer } from '../personal-data';
 import { serviceSnapshot, type RequestRow } from '../request-reader';
 import { letterNumberOf, letterSlug, registryFilters, registryPage, seesWholeRegistry } from '../registry-search';
-import { requireStaff } from './staff-login';
-import { canSee, refusalOf } from './staff-requests';
+import { canSee, requireStaff } from '../access';
+import { refusalOf } from '../decision-refusals';
 
 const REFERRED = ['forwarded', 'noted'];
 

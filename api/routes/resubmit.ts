@@ -12,7 +12,7 @@ import { documentStoreFor, MAX_DOCUMENTS_PER_REQUEST, storeDocument } from '../d
 import { notFound } from '../errors';
 import { findRequest, serviceSnapshot, type RequestRow } from '../request-reader';
 import { checkUpload, inputName, readMultipart, tooLargeError } from '../uploads';
-import { requireCitizen } from './apply';
+import { requireCitizen } from '../access';
 
 const MAX_NOTE = 2000;
 /** A citizen waits this long at most for Temporal before being told to try again. */

@@ -1,12 +1,11 @@
 // Behind the counter: the inbox of my departments, a request's file, and decisions on it.
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { Router, type Request } from 'express';
 import type { Locale } from '../../lib/i18n';
 import { toLatinDigits } from '../../lib/persian';
 import { workflowIdFor } from '../../lib/temporal';
-import { decide, REFUSALS, type Refusal } from '../../workflows/messages';
+import { decide } from '../../workflows/messages';
+import { isRequestStatus, REQUEST_STATUSES } from '../../workflows/statuses';
 import type { Decision, DecisionKind } from '../../workflows/types';
 import { applyAssigneeFilter, assigneeFilterOf, assignmentPanel, slaCountdown } from '../assignment';
 import { departmentOptions, readableAnswers } from '../answers';
@@ -18,26 +17,11 @@ import { documentListItem, requestDocuments } from '../documents';
 import { notFound, UserError } from '../errors';
 import { seesPersonalData, shownAnswer, shownEvidence, shownMobile } from '../personal-data';
 import { findRequest, requestHistory, serviceSnapshot, type RequestRow } from '../request-reader';
-import { requireStaff } from './staff-login';
+import { canSee, requireStaff } from '../access';
+import { refusalOf } from '../decision-refusals';
 
 const PAGE = 25;
-const OPEN = ['submitted', 'pending_review', 'needs_info', 'awaiting_payment', 'in_progress', 'approved', 'delivered'];
 const DECISIONS: DecisionKind[] = ['approve', 'reject', 'needs_info', 'forward'];
-
-export function canSee(req: Request, request: Pick<RequestRow, 'department_id'>): boolean {
-  const staff = req.staff!;
-  return staff.role === 'admin' || (request.department_id !== null && staff.departmentIds.includes(request.department_id));
-}
-
-/** Why Temporal refused a decision, as one of the codes pages translate. */
-export function refusalOf(error: unknown): Refusal | null {
-  if (error instanceof WorkflowNotFoundError) return 'not-awaiting-review';
-  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === 'DecisionRefused') {
-    return REFUSALS.includes(error.cause.message as Refusal) ? (error.cause.message as Refusal) : null;
-  }
-  if (/already completed|workflow execution already completed/i.test(String((error as Error)?.message))) return 'not-awaiting-review';
-  return null;
-}
 
 export function staffRequestRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -51,7 +35,7 @@ export function staffRequestRoutes(ctx: AppContext): Router {
 
   router.get('/staff', async (req, res) => {
     const staff = req.staff!;
-    const status = typeof req.query.status === 'string' && OPEN.concat(['rejected', 'closed', 'cancelled', 'expired']).includes(req.query.status) ? req.query.status : '';
+    const status = isRequestStatus(req.query.status) ? req.query.status : '';
     const serviceId = typeof req.query.service === 'string' ? req.query.service.slice(0, 64) : '';
     const sla = ['on_time', 'warning', 'breached'].includes(String(req.query.sla)) ? String(req.query.sla) : '';
     const who = assigneeFilterOf(req.query.who);
@@ -99,7 +83,7 @@ export function staffRequestRoutes(ctx: AppContext): Router {
       requests: page.map((r: { closed_at: Date | null; sla_due_at: Date }) => ({ ...r, countdown: r.closed_at ? '' : slaCountdown(r.sla_due_at, now, holidays, res.locals.locale), overdue: !r.closed_at && new Date(r.sla_due_at) < now })),
       filters: { status, service: serviceId, sla, who, find },
       escalated,
-      statuses: OPEN.concat(['rejected', 'closed', 'cancelled', 'expired']),
+      statuses: REQUEST_STATUSES,
       services,
       next: more ? encodeCursor([new Date(last.sla_due_at).toISOString(), last.id]) : null,
       done: DECISIONS.includes(req.query.done as DecisionKind) ? req.query.done : null,

@@ -9,7 +9,7 @@ import type { AppContext } from '../context';
 import { notFound } from '../errors';
 import { findRequest, serviceSnapshot, type RequestRow } from '../request-reader';
 import { checkSurvey, surveyStateOf, type SurveyError, type SurveyInput, type SurveyState } from '../survey-answers';
-import { requireCitizen } from './apply';
+import { requireCitizen } from '../access';
 
 const SCALE = ['1', '2', '3', '4', '5'];
 

@@ -1,0 +1,48 @@
+// The Handlebars helpers every template uses (pages and issued documents): translation, Persian digits, Jalali dates.
+import Handlebars from 'handlebars';
+import { translate, type Locale } from './i18n';
+import { formatJalaliDate, formatJalaliDateTime } from './jalali';
+import { formatRials, toPersianDigits } from './persian';
+
+function localeOf(options: Handlebars.HelperOptions): Locale {
+  return (options.data?.root?.locale as Locale) ?? 'fa';
+}
+
+function asDate(value: unknown): Date | null {
+  if (!value) return null;
+  const date = value instanceof Date ? value : new Date(String(value));
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+export function createHandlebars(): typeof Handlebars {
+  const hb = Handlebars.create();
+  hb.registerHelper('t', function (this: unknown, key: string, options: Handlebars.HelperOptions) {
+    return translate(localeOf(options), key, options.hash);
+  });
+  hb.registerHelper('digits', (value: unknown, options: Handlebars.HelperOptions) =>
+    localeOf(options) === 'fa' ? toPersianDigits(String(value ?? '')) : String(value ?? ''),
+  );
+  hb.registerHelper('rials', (value: unknown, options: Handlebars.HelperOptions) => {
+    const n = Number(value ?? 0);
+    return localeOf(options) === 'fa' ? formatRials(n) : n.toLocaleString('en-US');
+  });
+  hb.registerHelper('jdate', (value: unknown, options: Handlebars.HelperOptions) => {
+    const date = asDate(value);
+    return date ? formatJalaliDate(date, { digits: localeOf(options) === 'fa' ? 'fa' : 'latin' }) : '';
+  });
+  hb.registerHelper('jdatetime', (value: unknown, options: Handlebars.HelperOptions) => {
+    const date = asDate(value);
+    return date ? formatJalaliDateTime(date, { digits: localeOf(options) === 'fa' ? 'fa' : 'latin' }) : '';
+  });
+  hb.registerHelper('isodate', (value: unknown) => asDate(value)?.toISOString() ?? '');
+  hb.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
+  hb.registerHelper('array', (...args: unknown[]) => args.slice(0, -1));
+  hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hb.registerHelper('includes', (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item));
+  hb.registerHelper('multiply', (a: unknown, b: unknown) => Number(a) * Number(b));
+  hb.registerHelper('add', (a: unknown, b: unknown) => Number(a) + Number(b));
+  hb.registerHelper('urlencode', (value: unknown) => encodeURIComponent(String(value ?? '')));
+  hb.registerHelper('json', (value: unknown) => JSON.stringify(value, null, 2));
+  return hb;
+}
+
