@@ -1,4 +1,5 @@
 // The request's projection in PostgreSQL: status, where it waits, and one history row per change.
+import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../lib/db';
 import type { Metrics } from '../lib/metrics';
 import { isClosingStatus } from '../workflows/statuses';
@@ -52,6 +53,8 @@ export function createRequestActivities(db: Db, metrics?: Metrics) {
       let webhookEvents = 0;
       const recorded = await db.transaction(async (trx) => {
         const previous = await trx('requests').where({ id: change.requestId }).first('status', 'department_id');
+        // The row was taken back (a start Temporal's answer never reached): nothing to record, ever.
+        if (!previous) throw ApplicationFailure.nonRetryable(`request ${change.requestId} does not exist`, 'RequestGone');
         const inserted = await trx('request_events')
           .insert({
             request_id: change.requestId,

@@ -54,7 +54,7 @@ async function deliveredRequest(serviceId: string) {
   await waitForStatus(desk, code, 'pending_review');
   // Before delivery there is nothing to answer yet.
   const early = await citizen.get(`/survey/${code}`);
-  expect(textOf(early.html)).toContain('نظرسنجی پس از تحویل نتیجه درخواست باز می‌شود.');
+  expect(textOf(early.html)).toContain('نظرسنجی وقتی درخواست به مرحلهٔ نظرسنجی برسد باز می‌شود');
   expect(early.html).not.toContain('name="rating"');
 
   const clerk = await loginStaff(desk, 'dabir');

@@ -31,6 +31,8 @@ export interface ReviewStep extends StepBase {
   type: 'review';
   role: ReviewRole;
   decisions?: DecisionKind[];
+  /** Separation of duties is the rule: whoever approved another review step of the request may not decide this one, unless this is true. */
+  sameDeciderAllowed?: boolean;
 }
 
 export interface PaymentStep extends StepBase {

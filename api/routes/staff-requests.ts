@@ -6,6 +6,7 @@ import { toLatinDigits } from '../../lib/persian';
 import { workflowIdFor } from '../../lib/temporal';
 import { decide } from '../../workflows/messages';
 import { isRequestStatus, REQUEST_STATUSES } from '../../workflows/statuses';
+import { isWorking } from '../request-progress';
 import type { Decision, DecisionKind } from '../../workflows/types';
 import { applyAssigneeFilter, assigneeFilterOf, assignmentPanel, slaCountdown } from '../assignment';
 import { departmentOptions, readableAnswers } from '../answers';
@@ -124,6 +125,7 @@ export function staffRequestRoutes(ctx: AppContext): Router {
       department: departments.find((d) => d.id === request.department_id),
       forwardTargets: departments.filter((d) => d.id !== request.department_id && d.code !== 'secretariat'),
       decisions: allowed,
+      working: isWorking(request),
       smsToken: randomUUID(),
       smsMax: STAFF_SMS_MAX,
       assignment: await assignmentPanel(ctx.db, req.staff!, request, req.query.assigned),
@@ -142,9 +144,16 @@ export function staffRequestRoutes(ctx: AppContext): Router {
   router.post('/staff/requests/:code/decision', async (req, res) => {
     const request = await visibleRequest(req);
     const kind = String(req.body.kind ?? '') as DecisionKind;
-    if (!DECISIONS.includes(kind)) throw new UserError(400, 'errors.badRequest');
     const reason = String(req.body.reason ?? '').trim().slice(0, 2000);
     const target = Number(req.body.forwardTo);
+    // What the clerk chose comes back as chosen: nothing is pre-selected, nothing typed is lost.
+    const decisionForm = { kind: DECISIONS.includes(kind) ? kind : null, reason, forwardTo: Number.isSafeInteger(target) && target > 0 ? target : null };
+    if (!decisionForm.kind) {
+      return res.status(422).render(
+        'staff/request',
+        await requestPage(req, request, { refusal: 'staffRequest.errors.chooseDecision', refusalField: 'kind', decisionForm: { ...decisionForm, kindError: 'staffRequest.errors.chooseDecision' } }),
+      );
+    }
     // Only an existing department can receive a request; anything else is left for the workflow to refuse.
     const forwardTo = Number.isSafeInteger(target) && target > 0 && (await ctx.db('departments').where({ id: target }).first('id')) ? target : undefined;
     const staff = req.staff!;
@@ -158,15 +167,21 @@ export function staffRequestRoutes(ctx: AppContext): Router {
       const result = await ctx.temporal.workflow.getHandle(workflowIdFor(request.tracking_code)).executeUpdate(decide, { args: [decision] });
       await audit(ctx.db, req, `decision_${kind}`, { requestId: request.id, reason: reason || undefined, forwardTo, resultStatus: result.status });
       // A request routed to another department leaves my view: back to the inbox, with word of what happened.
+      // A secretariat approval always routes it on (the letter goes to a department a moment later).
       const after = (await findRequest(ctx.db, request.tracking_code))!;
-      if (canSee(req, after)) res.redirect(303, `/staff/requests/${request.tracking_code}?done=${kind}`);
+      const routedOn = kind === 'forward' || (kind === 'approve' && request.review_role === 'secretariat');
+      if (!routedOn && canSee(req, after)) res.redirect(303, `/staff/requests/${request.tracking_code}?done=${kind}`);
       else res.redirect(303, `/staff?done=${kind}&code=${request.tracking_code}`);
     } catch (error) {
       const refusal = refusalOf(error);
       if (!refusal) throw error;
       await audit(ctx.db, req, 'decision_refused', { requestId: request.id, kind, refusal });
       const fresh = (await findRequest(ctx.db, request.tracking_code))!;
-      res.status(409).render('staff/request', await requestPage(req, fresh, { refusal: `refusals.${refusal}`, reasonInput: reason }));
+      const reasonError = refusal === 'reason-required' ? `refusals.${refusal}` : undefined;
+      res.status(409).render(
+        'staff/request',
+        await requestPage(req, fresh, { refusal: `refusals.${refusal}`, refusalField: reasonError ? 'reason' : undefined, decisionForm: { ...decisionForm, reasonError } }),
+      );
     }
   });
 

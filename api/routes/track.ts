@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import { toLatinDigits } from '../../lib/persian';
 import { isClosingStatus } from '../../workflows/statuses';
+import { isWorking } from '../request-progress';
 import { decodeCursor, keysetPage, type AppContext } from '../context';
 import { citizenRequestExtras } from '../citizen-documents';
 import { notFound } from '../errors';
@@ -34,6 +35,7 @@ export function trackRoutes(ctx: AppContext): Router {
       full,
       timeline: citizenTimeline(events),
       open: !isClosingStatus(request.status),
+      working: full && isWorking(request),
     };
   };
 
