@@ -207,6 +207,8 @@ test('a double click on «ارسال» makes one request, and both clicks land o
   expect(two.status).toBe(200);
   expect(one.url).toMatch(/\/requests\/\d{12}\/submitted$/);
   expect(two.url).toBe(one.url);
+  // A third click after both came back (the browser's back button, a slow network) lands there too.
+  expect((await citizen.post('/services/wf-trust-review/submit', {})).url).toBe(one.url);
   const citizenId = (await desk.db('citizens').where({ mobile }).first('id')).id;
   expect(Number((await desk.db('requests').where({ citizen_id: citizenId }).count({ n: '*' }).first())!.n)).toBe(1);
 });

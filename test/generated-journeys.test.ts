@@ -13,8 +13,8 @@ import {
 } from './helpers/workflow-services';
 
 const SEED = Number(process.env.FC_SEED ?? 20261130);
-const RUNS = Number(process.env.FC_RUNS ?? 14);
-const STAFF = ['dabir', 'legal', 'inspection', 'supervisor', 'admin'] as const;
+const RUNS = Number(process.env.FC_RUNS ?? 30);
+const STAFF = ['dabir', 'legal', 'inspection', 'hr', 'supervisor', 'admin'] as const;
 type Who = (typeof STAFF)[number];
 const KINDS: DecisionKind[] = ['approve', 'reject', 'needs_info', 'forward'];
 
@@ -98,14 +98,15 @@ function stepsOf(shape: Shape): Step[] {
 // ---- what people do ---------------------------------------------------------------------------------------------
 
 type Action =
-  | { type: 'decide'; who: Who; kind: DecisionKind; reason: boolean; forwardTo: 'legal' | 'hr' | 'inspection'; replyDuringSms: boolean }
+  /** `who: 'right'` is whoever the step is for (a clerk who looks at their inbox); the others may be anyone. */
+  | { type: 'decide'; who: Who | 'right'; kind: DecisionKind; reason: boolean; forwardTo: 'legal' | 'hr' | 'inspection'; replyDuringSms: boolean }
   | { type: 'reply' }
   | { type: 'pay'; wrongPayment: boolean }
   | { type: 'survey' }
   | { type: 'restart' };
 
 const actionArb: fc.Arbitrary<Action> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ type: fc.constant('decide' as const), who: fc.constantFrom(...STAFF), kind: fc.constantFrom(...KINDS), reason: fc.boolean(), forwardTo: fc.constantFrom('legal' as const, 'hr' as const, 'inspection' as const), replyDuringSms: fc.boolean() }) },
+  { weight: 6, arbitrary: fc.record({ type: fc.constant('decide' as const), who: fc.oneof(fc.constant('right' as const), fc.constant('right' as const), fc.constantFrom(...STAFF)), kind: fc.constantFrom(...KINDS), reason: fc.boolean(), forwardTo: fc.constantFrom('legal' as const, 'hr' as const, 'inspection' as const), replyDuringSms: fc.boolean() }) },
   { weight: 2, arbitrary: fc.constant({ type: 'reply' as const }) },
   { weight: 2, arbitrary: fc.record({ type: fc.constant('pay' as const), wrongPayment: fc.boolean() }) },
   { weight: 1, arbitrary: fc.constant({ type: 'survey' as const }) },
@@ -121,8 +122,18 @@ interface Model {
   surveyAnswered: boolean;
 }
 
+/** The person the step waits for, as a clerk finds it in their inbox: not one who approved another step if avoidable. */
+function rightPerson(model: Model, row: Record<string, any>): Who {
+  const step = model.service.steps.find((s) => s.id === row.step_id);
+  const members = STAFF.filter((who) => actors[who].role !== 'admin' && actors[who].departmentIds.includes(row.department_id));
+  const role = step?.type === 'review' ? step.role : 'secretariat';
+  const fits = members.filter((who) => (role === 'secretariat' ? actors[who].role === 'secretariat' : role === 'supervisor' ? actors[who].role === 'supervisor' : true));
+  const fresh = fits.filter((who) => !Object.entries(model.approvedBy).some(([id, by]) => id !== row.step_id && by === who));
+  return fresh[0] ?? (Object.values(model.approvedBy).includes('admin') ? fits[0] ?? 'admin' : 'admin');
+}
+
 /** Why the workflow must refuse this decision given where the projection says the request stands, or null. */
-function expectedRefusal(model: Model, row: Record<string, any>, action: Extract<Action, { type: 'decide' }>): string | null {
+function expectedRefusal(model: Model, row: Record<string, any>, action: Extract<Action, { type: 'decide' }> & { who: Who }): string | null {
   const step = model.service.steps.find((s) => s.id === row.step_id);
   if (row.awaiting !== 'review' || step?.type !== 'review') return 'not-awaiting-review';
   const allowed = step.decisions ?? ['approve', 'reject', 'needs_info'];
@@ -182,6 +193,18 @@ async function checkInvariants(model: Model, requestId: number, code: string, sh
   expect(Number((await desk.db('surveys').where({ request_id: requestId }).count({ n: '*' }).first())!.n)).toBeLessThanOrEqual(1);
 }
 
+/** An action's answer within a bound: an accepted action the workflow never records (a lost reply) fails here, not at the test's timeout. */
+function within<T>(promise: Promise<T>, what: string, ms = 30_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms (accepted but never recorded?)`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/** What was accepted over the whole run: a generator that never gets past the first refusal proves nothing. */
+const accepted: Record<string, number> = {};
+
 async function runJourney(shape: Shape, actions: Action[], runId: number): Promise<void> {
   const serviceId = `wf-gen-${runId}-${Date.now() % 100000}`;
   const service = testService(serviceId, stepsOf(shape), { sms: SMS, fees: [testFee], survey: { windowDays: 1, questions: [] } });
@@ -190,53 +213,74 @@ async function runJourney(shape: Shape, actions: Action[], runId: number): Promi
   const model: Model = { service, approvedBy: {}, lastAccepted: null, surveyAnswered: false };
   await settled(desk, request.code);
 
-  for (const action of actions) {
+  // The generated actions, then what the people the request waits for do next, until it ends.
+  const finishing = (row: Record<string, any>): Action | null => {
+    switch (row.awaiting) {
+      case 'review':
+        return { type: 'decide', who: 'right', kind: 'approve', reason: true, forwardTo: 'legal', replyDuringSms: false };
+      case 'citizen':
+        return { type: 'reply' };
+      case 'payment':
+        return { type: 'pay', wrongPayment: false };
+      case 'survey':
+        return { type: 'survey' };
+      default:
+        return null;
+    }
+  };
+  let finishingRefused = false;
+  for (let i = 0; i < actions.length + 12; i++) {
     const row = await requestRow(desk, request.code);
     if (row.closed_at) break;
+    const action = i < actions.length ? actions[i] : finishing(row);
+    if (!action) break;
     const before = await footprint(desk, request.requestId);
     let refusal: string | null = null;
     let expected: string | null = null;
     let replied = false;
     switch (action.type) {
       case 'decide': {
-        expected = expectedRefusal(model, row, action);
+        const person = action.who === 'right' ? rightPerson(model, row) : action.who;
+        const decision = { ...action, who: person };
+        expected = expectedRefusal(model, row, decision);
         const extra = { reason: action.reason ? 'دلیل آزمایشی' : undefined, forwardToDepartmentId: action.kind === 'forward' ? departments[action.forwardTo] : undefined };
         const race = action.kind === 'needs_info' && action.replyDuringSms && expected === null;
         if (race) await fault(desk, 'sms', 'hold');
         try {
-          refusal = await decideAs(desk, request.code, action.who, action.kind, extra).then(() => null, refusalCode);
+          refusal = await within(decideAs(desk, request.code, person, action.kind, extra), 'a decision').then(() => null, refusalCode);
           // The citizen answers while the SMS asking for it is still at the operator.
           if (race && refusal === null) {
             const replying = handleOf(desk, request.code).executeUpdate(reply, { args: [{ note: 'همزمان' }] });
             await new Promise((r) => setTimeout(r, 300));
             await fault(desk, 'sms', 'ok');
-            await replying;
+            await within(replying, 'a reply sent during the SMS');
             replied = true;
+            accepted.reply = (accepted.reply ?? 0) + 1;
           }
         } finally {
           if (race) await fault(desk, 'sms', 'ok');
         }
         if (refusal === null) {
           model.lastAccepted = action.kind;
-          if (action.kind === 'approve') model.approvedBy[row.step_id] = action.who;
+          if (action.kind === 'approve') model.approvedBy[row.step_id] = person;
         }
         break;
       }
       case 'reply':
         expected = row.awaiting === 'citizen' ? null : 'not-awaiting-reply';
-        refusal = await handleOf(desk, request.code).executeUpdate(reply, { args: [{ note: 'پاسخ' }] }).then(() => null, refusalCode);
+        refusal = await within(handleOf(desk, request.code).executeUpdate(reply, { args: [{ note: 'پاسخ' }] }), 'a reply').then(() => null, refusalCode);
         replied = refusal === null;
         break;
       case 'pay': {
         const payment = await desk.db('payments').where({ request_id: request.requestId, status: 'pending' }).first();
         expected = row.awaiting === 'payment' && payment && !action.wrongPayment ? null : 'not-awaiting-payment';
         const paymentId = action.wrongPayment || !payment ? '00000000-0000-4000-8000-000000000000' : payment.id;
-        refusal = await handleOf(desk, request.code).executeUpdate(settlePayment, { args: [{ paymentId, paid: true, reference: 'GEN' }] }).then(() => null, refusalCode);
+        refusal = await within(handleOf(desk, request.code).executeUpdate(settlePayment, { args: [{ paymentId, paid: true, reference: 'GEN' }] }), 'a payment').then(() => null, refusalCode);
         break;
       }
       case 'survey':
         expected = row.awaiting === 'survey' && !model.surveyAnswered ? null : 'survey-not-open';
-        refusal = await handleOf(desk, request.code).executeUpdate(answerSurvey, {}).then(() => null, refusalCode);
+        refusal = await within(handleOf(desk, request.code).executeUpdate(answerSurvey, {}), 'a survey answer').then(() => null, refusalCode);
         if (refusal === null) {
           model.surveyAnswered = true;
           await desk.db('surveys').insert({ request_id: request.requestId, service_id: serviceId, rating: 5, answers: '{}' });
@@ -246,6 +290,10 @@ async function runJourney(shape: Shape, actions: Action[], runId: number): Promi
         await restartWorker();
         break;
     }
+    if (refusal === null && action.type !== 'restart') {
+      const name = action.type === 'decide' ? `decide:${action.kind}` : action.type;
+      accepted[name] = (accepted[name] ?? 0) + 1;
+    }
     // The model and the workflow agree on every action; a refused one changes nothing.
     expect({ action, refusal }).toEqual({ action, refusal: expected });
     if (action.type !== 'restart' && refusal !== null) expect(without(await footprint(desk, request.requestId))).toEqual(without(before));
@@ -253,6 +301,13 @@ async function runJourney(shape: Shape, actions: Action[], runId: number): Promi
     // A reply just accepted has taken the request back to review: it was not lost.
     if (replied) expect(after.awaiting).not.toBe('citizen');
     await checkInvariants(model, request.requestId, request.code, shape);
+    if (i >= actions.length && refusal !== null) finishingRefused = true;
+    if (finishingRefused) break;
+  }
+  // Taken to its end by the right people, the request ends: rejected by its last decision, or closed.
+  if (!finishingRefused) {
+    const end = await requestRow(desk, request.code);
+    expect({ status: end.status, ended: end.closed_at !== null }).toEqual({ status: model.lastAccepted === 'reject' ? 'rejected' : 'closed', ended: true });
   }
 }
 
@@ -260,12 +315,15 @@ test('generated services and interleavings keep every invariant', async () => {
   let runId = 0;
   const numbersBefore = await desk.db('letters').max('id as id').first();
   await fc.assert(
-    fc.asyncProperty(shapeArb, fc.array(actionArb, { minLength: 3, maxLength: 10 }), async (shape, actions) => {
+    fc.asyncProperty(shapeArb, fc.array(actionArb, { minLength: 4, maxLength: 12 }), async (shape, actions) => {
       runId += 1;
       await runJourney(shape, actions, runId);
     }),
     { seed: SEED, numRuns: RUNS, endOnFailure: true, verbose: 1 },
   );
+  // The journeys went deep: every kind of action was accepted somewhere.
+  console.log(`generated journeys (seed ${SEED}, ${RUNS} runs) accepted: ${JSON.stringify(accepted)}`);
+  for (const name of ['decide:approve', 'decide:reject', 'decide:needs_info', 'decide:forward', 'reply', 'pay', 'survey']) expect({ name, accepted: (accepted[name] ?? 0) > 0 }).toEqual({ name, accepted: true });
   // Letter numbers made in these journeys are unique, and no number in their range was skipped.
   const letters = await desk.db('letters').where('id', '>', numbersBefore?.id ?? 0).pluck('number');
   expect(new Set(letters).size).toBe(letters.length);

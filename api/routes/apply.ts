@@ -34,6 +34,9 @@ function formFields(def: ServiceDefinition, answers: Record<string, string>, err
   });
 }
 
+/** A second «ارسال» within this long of the first lands on the first one's confirmation. */
+const RECENT_SUBMISSION_MS = 10 * 60 * 1000;
+
 export function applyRoutes(ctx: AppContext): Router {
   const router = Router();
 
@@ -89,10 +92,20 @@ export function applyRoutes(ctx: AppContext): Router {
     res.render('check', { service: definition, rows, documents, pageTitle: 'check.title' });
   });
 
+  /** Where a submit with no draft goes: the confirmation of the request a click moments ago made from it, else the form. */
+  const afterDraftGone = async (citizenId: number, serviceId: string) => {
+    const made = await ctx.db('requests')
+      .where({ citizen_id: citizenId, service_id: serviceId })
+      .where('created_at', '>', new Date(Date.now() - RECENT_SUBMISSION_MS))
+      .orderBy('id', 'desc')
+      .first('tracking_code');
+    return made ? `/requests/${made.tracking_code}/submitted` : `/services/${serviceId}/apply`;
+  };
+
   router.post('/services/:id/submit', requireCitizen, async (req, res) => {
     const service = await loadService(req.params.id as string);
     const draft = await ctx.db('drafts').where({ citizen_id: req.citizen!.id, service_id: service.definition.id }).first();
-    if (!draft) return res.redirect(303, `/services/${service.definition.id}/apply`);
+    if (!draft) return res.redirect(303, await afterDraftGone(req.citizen!.id, service.definition.id));
     // The draft is checked again: the service may have changed since it was saved.
     const departments = await departmentOptions(ctx);
     const { answers, errors } = checkAnswers(service.definition.fields, draft.answers, departments.map((d) => d.value));
@@ -105,8 +118,7 @@ export function applyRoutes(ctx: AppContext): Router {
     } catch (error) {
       if (!(error instanceof DraftAlreadySubmitted)) throw error;
       // A second click on «ارسال»: the first one made the request; show its confirmation.
-      const made = await ctx.db('requests').where({ citizen_id: req.citizen!.id, service_id: service.definition.id }).orderBy('id', 'desc').first('tracking_code');
-      res.redirect(303, made ? `/requests/${made.tracking_code}/submitted` : '/requests');
+      res.redirect(303, await afterDraftGone(req.citizen!.id, service.definition.id));
     }
   });
 
