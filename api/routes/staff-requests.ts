@@ -7,7 +7,7 @@ import type { Locale } from '../../lib/i18n';
 import { toLatinDigits } from '../../lib/persian';
 import { workflowIdFor } from '../../lib/temporal';
 import { decide, REFUSALS, type Refusal } from '../../workflows/messages';
-import type { Decision, DecisionKind } from '../../workflows/types';
+import type { Decision, DecisionKind, InquiryStep } from '../../workflows/types';
 import { applyAssigneeFilter, assigneeFilterOf, assignmentPanel, slaCountdown } from '../assignment';
 import { departmentOptions, readableAnswers } from '../answers';
 import { audit } from '../audit';
@@ -16,7 +16,8 @@ import { requestAuditTrail } from '../audit-search';
 import { decodeCursor, encodeCursor, type AppContext } from '../context';
 import { documentListItem, requestDocuments } from '../documents';
 import { notFound, UserError } from '../errors';
-import { seesPersonalData, shownAnswer, shownEvidence, shownMobile } from '../personal-data';
+import { seesPersonalData, shownAnswer, shownMobile } from '../personal-data';
+import { inquiryFacts, staffHistory, type InquiryRow } from '../request-file';
 import { findRequest, requestHistory, serviceSnapshot, type RequestRow } from '../request-reader';
 import { requireStaff } from './staff-login';
 
@@ -119,6 +120,7 @@ export function staffRequestRoutes(ctx: AppContext): Router {
       requestDocuments(ctx.db, request.id),
     ]);
     const full = seesPersonalData(req.staff!);
+    const locale = (req.res?.locals.locale ?? 'fa') as Locale;
     const answers = readableAnswers(service, request.answers, await departmentOptions(ctx), (req.res?.locals.locale ?? 'fa') as Locale).map((a) => ({
       ...a,
       value: shownAnswer(a.type, a.value, full),
@@ -130,7 +132,11 @@ export function staffRequestRoutes(ctx: AppContext): Router {
       service,
       answers,
       events,
-      inquiries: inquiries.map((i) => ({ ...i, response: shownEvidence(i.response, full) })),
+      inquiries: inquiries.map((i: InquiryRow) => {
+        const step = service.steps.find((s): s is InquiryStep => s.id === i.step_id && s.type === 'inquiry');
+        return { ...i, title: step?.title ?? i.agency, facts: inquiryFacts(i, step, service, request.answers, request.applicant_name, full, locale) };
+      }),
+      history: await staffHistory(ctx.db, events, locale),
       sms,
       letter,
       contactMobile: shownMobile(request.mobile, full),
