@@ -26,6 +26,9 @@ export interface InquiryFact {
 /** Digits, spaces, slashes and dashes differ between how people type and how agencies answer. */
 const comparable = (value: string) => toLatinDigits(value).replace(/[\s\-/\u200C]/g, '').toLowerCase();
 
+// What the applicant did, whatever the projection recorded as its actor.
+const APPLICANT_EVENTS = new Set(['submitted', 'resubmitted', 'citizen_reply', 'paid']);
+
 // Names come back in parts; the form asked for them whole.
 const NAME_PARTS = new Set(['firstName', 'lastName']);
 
@@ -72,7 +75,7 @@ export async function staffHistory(db: Db, events: HistoryEvent[], locale: Local
     usernames.length ? (await db('staff').whereIn('username', usernames).select('username', 'display_name')).map((s: { username: string; display_name: string }) => [s.username, s.display_name]) : [],
   );
   return events.map((e) => {
-    const actor = e.actor ?? 'system';
+    const actor = APPLICANT_EVENTS.has(e.kind) ? 'citizen' : (e.actor ?? 'system');
     const letterNumber = typeof e.data?.letterNumber === 'string' ? e.data.letterNumber : null;
     let what: string;
     if (e.kind === 'status' && e.status) what = translate(locale, `status.${e.status}`);
@@ -81,7 +84,7 @@ export async function staffHistory(db: Db, events: HistoryEvent[], locale: Local
     return {
       at: e.created_at,
       what,
-      status: e.kind !== 'status' && e.status ? translate(locale, `status.${e.status}`) : null,
+      status: e.kind !== 'status' && e.kind !== 'submitted' && e.status ? translate(locale, `status.${e.status}`) : null,
       who: actor === 'system' || actor === 'citizen' ? translate(locale, `history.actors.${actor}`) : (names.get(actor) ?? actor),
       // Only actors the desk knows are words; an integration's client name is a code.
       whoIsCode: actor !== 'system' && actor !== 'citizen' && !names.has(actor),

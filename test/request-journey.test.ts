@@ -2,6 +2,7 @@
 import { textOf } from './helpers/browser';
 import { eventually, startDesk, uniqueMobile, type Desk } from './helpers/desk';
 import { letterAnswers, loginCitizen, loginStaff, smsTo, statusOf, submitThroughPages, waitForStatus } from './helpers/journeys';
+import { toLatinDigits } from '../lib/persian';
 
 let desk: Desk;
 beforeAll(async () => {
@@ -87,7 +88,7 @@ test('the secretariat rejects with a reason: the request ends rejected and the r
   const rejection = await eventually(async () => (await smsTo(desk, mobile)).filter((m) => m.body.includes(reason)));
   await new Promise((r) => setTimeout(r, 500));
   expect((await smsTo(desk, mobile)).filter((m) => m.body.includes(reason))).toHaveLength(1);
-  expect(rejection[0].body).toContain(code);
+  expect(toLatinDigits(rejection[0].body)).toContain(code);
   const outbox = await desk.db('sms_outbox').join('requests', 'requests.id', 'sms_outbox.request_id').where('requests.tracking_code', code).select('purpose');
   expect(outbox.map((r) => r.purpose).sort()).toEqual(['rejected', 'submitted']);
 
