@@ -93,9 +93,10 @@ export async function staffHistory(db: Db, events: HistoryEvent[], locale: Local
   });
 }
 
-/** The name of a member of staff for a username, for sheets that would otherwise print the login name. */
-export async function staffNameOf(db: Db, username: string | null): Promise<string | null> {
+/** Who a username is, in words: a member of staff by name, the desk itself, or (an integration) the name it was given. */
+export async function staffNameOf(db: Db, username: string | null, locale: Locale): Promise<string | null> {
   if (!username) return null;
+  if (username === 'system' || username === 'citizen') return translate(locale, `history.actors.${username}`);
   const row = await db('staff').where({ username }).first('display_name');
   return (row?.display_name as string | undefined) ?? username;
 }

@@ -1,6 +1,6 @@
 // The correspondence registry (دبیرخانه): letters, their referrals between departments, and a printable sheet.
 import { Router, type Request } from 'express';
-import { translate } from '../../lib/i18n';
+import { translate, type Locale } from '../../lib/i18n';
 import { workflowIdFor } from '../../lib/temporal';
 import { decide } from '../../workflows/messages';
 import type { Decision } from '../../workflows/types';
@@ -39,7 +39,7 @@ export function registryRoutes(ctx: AppContext): Router {
         .orderBy('lr.id')
         .select('lr.note', 'lr.outcome', 'lr.created_at', 'f.name as from_name', 't.name as to_name', 's.display_name as staff_name'),
       letter.request_id ? ctx.db('requests').where({ id: letter.request_id }).first() : null,
-      staffNameOf(ctx.db, (letter as { registered_by?: string | null }).registered_by ?? null),
+      staffNameOf(ctx.db, (letter as { registered_by?: string | null }).registered_by ?? null, (req.res?.locals.locale ?? 'fa') as Locale),
     ]);
     return {
       letter: { ...letter, slug: letterSlug(letter.number) },
