@@ -42,6 +42,14 @@ interface Refusal {
   says?: string;
 }
 
+/** A multipart form with only text fields, as a page with a file input sends it. */
+async function multipart(path: string, as: Browser, fields: Record<string, string>): Promise<RawAnswer> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  const encoded = new Response(form);
+  return raw(desk.url, path, { method: 'POST', as, body: Buffer.from(await encoded.arrayBuffer()), headers: { 'content-type': encoded.headers.get('content-type')! } });
+}
+
 /** One row per hostile input; the refusal it must get. */
 const refusals: Refusal[] = [
   { what: 'a form body over 200 kB', send: () => formPost(desk.url, '/track', citizen, { code: '1'.repeat(12), lastFour: 'x'.repeat(300_000) }), status: 413, says: 'errors.tooLarge' },
@@ -58,6 +66,8 @@ const refusals: Refusal[] = [
   { what: 'a form with a wrong CSRF token', send: () => formPost(desk.url, '/track', citizen, { code: '123456789012', lastFour: '1234' }, 'f'.repeat(48)), status: 403, says: 'errors.csrf' },
   { what: 'a staff decision without its CSRF token', send: () => formPost(desk.url, '/staff/requests/123456789012/decision', clerk, { kind: 'approve' }, null), status: 403, says: 'errors.csrf' },
   { what: 'an upload without its CSRF token', send: () => raw(desk.url, '/services/general-letter/apply', { method: 'POST', as: citizen, body: '--x--\r\n', headers: { 'content-type': 'multipart/form-data; boundary=x' } }), status: 403, says: 'errors.csrf' },
+  { what: 'an upload with its CSRF token in the address instead of the form', send: () => multipart(`/services/general-letter/apply?_csrf=${citizen.cookie('pk_csrf')}`, citizen, letterAnswers()), status: 403, says: 'errors.csrf' },
+  { what: 'a multipart post, token and all, to a form that takes no files', send: () => multipart('/staff/requests/123456789012/claim', clerk, { _csrf: clerk.cookie('pk_csrf') ?? '' }), status: 403, says: 'errors.csrf' },
   { what: '/static/../package.json', send: () => get('/static/../package.json'), status: [403, 404] },
   { what: '/static/..%2Fpackage.json', send: () => get('/static/..%2Fpackage.json'), status: [403, 404] },
   { what: '/static/%2e%2e/%2e%2e/package.json', send: () => get('/static/%2e%2e/%2e%2e/package.json'), status: [403, 404] },
