@@ -65,11 +65,19 @@ test('the staff request page reads in order, with the scan previewed, the agency
   expect(history).toContain('سامانه');
   expect(history).toContain('متقاضی');
   expect(history).not.toMatch(/\b(system|citizen)\b|—\s*$|^:/m);
+  expect(await text(page, '#audit')).toContain('مشاهده پرونده درخواست');
 
   await decideOnPage(page, 'reject', 'امضای نامه دیده نمی‌شود');
   await journey.saw(page, 'staff-request-decided');
   expect(await text(page, 'ol.history')).toContain('زهرا محمدی (دبیرخانه)');
-  expect(await text(page, '#audit')).not.toContain('{');
+
+  // The same file and the inbox in English: the applicant's Persian answers keep their own direction.
+  await page.goto(`${desk.url}/staff/requests/${code}?lang=en`);
+  await journey.saw(page, 'staff-request-en');
+  expect(await text(page, 'ol.history')).toContain('The desk');
+  await page.goto(`${desk.url}/staff?status=rejected`);
+  await journey.saw(page, 'inbox-en');
+  await page.goto(`${desk.url}/staff?lang=fa`);
 }, JOURNEY_TIMEOUT_MS);
 
 test('the reports fit a desk and a phone, draw their charts with text alternatives, and the administration reads in Persian', async () => {

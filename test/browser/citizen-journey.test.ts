@@ -182,6 +182,10 @@ test('a citizen applies for a service-record certificate, answers a request for 
   const certificate = downloaded.toString('utf8');
   expect(certificate).toContain(toPersianDigits(code!));
   expect(certificate).toContain('مریم احمدی');
+  // The issued document itself is a page people read and print: it is looked at like every other page.
+  const sheet = (await newVisitor(browser, 'phone')).page;
+  await sheet.setContent(certificate);
+  await journey.saw(sheet, 'certificate');
   const verifyLink = new RegExp(`${desk.url}/verify/[\\w-]+`).exec(certificate)?.[0];
   expect(verifyLink).toBeDefined();
   await page.goto(verifyLink!);
