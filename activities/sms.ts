@@ -6,7 +6,7 @@ import type { SmsProvider } from '../adapters/sms';
 import { PermanentError } from '../adapters/http';
 import type { Db } from '../lib/db';
 import type { Metrics } from '../lib/metrics';
-import { toPersianDigitsOutsideLinks } from '../lib/persian';
+import { toPersianDigitsInWords } from '../lib/persian';
 import { renderText } from '../lib/text-template';
 import { SMS_MAX_ATTEMPTS } from '../workflows/sms-policy';
 
@@ -21,8 +21,8 @@ export interface SmsRequest {
   secretVars?: string[];
 }
 
-/** Messages are Persian: their digits are Persian too, except inside links. */
-const smsText = (template: string, vars: Record<string, unknown>) => toPersianDigitsOutsideLinks(renderText(template, vars));
+/** Messages are Persian: their digits are Persian too, except in links and other Latin words. */
+const smsText = (template: string, vars: Record<string, unknown>) => toPersianDigitsInWords(renderText(template, vars));
 
 function storedCopy(request: SmsRequest): string {
   const masked = { ...request.vars };

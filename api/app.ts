@@ -87,10 +87,10 @@ export function createApp(ctx: AppContext): express.Express {
     res.locals.path = req.path;
     res.locals.otherLocale = locale === 'fa' ? 'en' : 'fa';
     // A page rendered with a 4xx or 5xx says so in its title, before anything else.
-    const render = res.render.bind(res) as (view: string, options?: object) => void;
-    res.render = ((view: string, options?: object) => {
+    const render = res.render.bind(res) as (...args: unknown[]) => void;
+    res.render = ((...args: unknown[]) => {
       res.locals.failed = res.statusCode >= 400;
-      render(view, options);
+      render(...args);
     }) as typeof res.render;
     next();
   });

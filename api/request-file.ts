@@ -29,6 +29,9 @@ const comparable = (value: string) => toLatinDigits(value).replace(/[\s\-/\u200C
 // What the applicant did, whatever the projection recorded as its actor.
 const APPLICANT_EVENTS = new Set(['submitted', 'resubmitted', 'citizen_reply', 'paid']);
 
+// Events whose note is a machine's message (an outside system's refusal, a provider's error): kept, in English, behind a disclosure.
+const TECHNICAL_NOTES = new Set(['letter_refused', 'sms_failed', 'inquiry_failed']);
+
 // Names come back in parts; the form asked for them whole.
 const NAME_PARTS = new Set(['firstName', 'lastName']);
 
@@ -89,6 +92,7 @@ export async function staffHistory(db: Db, events: HistoryEvent[], locale: Local
       // Only actors the desk knows are words; an integration's client name is a code.
       whoIsCode: actor !== 'system' && actor !== 'citizen' && !names.has(actor),
       note: e.note?.replace(/^[\s:：—-]+/, '') || null,
+      technical: TECHNICAL_NOTES.has(e.kind),
     };
   });
 }

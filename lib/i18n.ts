@@ -1,7 +1,7 @@
 // Every string the desk shows lives in locales/; Persian first, English complete.
 import en from '../locales/en.json';
 import fa from '../locales/fa.json';
-import { formatNumber, toPersianDigitsOutsideLinks } from './persian';
+import { formatNumber, toPersianDigitsInWords } from './persian';
 
 export type Locale = 'fa' | 'en';
 export const LOCALES: Locale[] = ['fa', 'en'];
@@ -18,7 +18,7 @@ function lookup(catalog: unknown, key: string): string | undefined {
 /** A value put into a sentence: quantities formatted for the locale, digits Persian in Persian sentences. */
 function shownVar(locale: Locale, value: unknown): string {
   if (typeof value === 'number' && Number.isFinite(value)) return formatNumber(value, locale);
-  return locale === 'fa' ? toPersianDigitsOutsideLinks(String(value)) : String(value);
+  return locale === 'fa' ? toPersianDigitsInWords(String(value)) : String(value);
 }
 
 export function translate(locale: Locale, key: string, vars: Record<string, unknown> = {}): string {

@@ -95,14 +95,14 @@ export function maskNationalCode(code: string): string {
   return `${digits.slice(0, 3)}****${digits.slice(-3)}`;
 }
 
-const LINK = /(https?:\/\/\S+)/;
-
-/** Digits of a Persian message (SMS, notice) in Persian, except inside links, which must stay as they are typed. */
-export function toPersianDigitsOutsideLinks(s: string): string {
-  return s
-    .split(LINK)
-    .map((part, i) => (i % 2 === 1 ? part : toPersianDigits(part)))
-    .join('');
+/**
+ * Digits of a Persian text in Persian, word by word: a word with Latin letters in it (an identifier such as
+ * "test-letter-6a5", an e-mail or web address) is a code and keeps its digits; HTML entities are left whole.
+ */
+export function toPersianDigitsInWords(s: string): string {
+  return s.replace(/\S+/g, (word) =>
+    /[A-Za-z]/.test(word.replace(/&#?\w+;/g, '')) ? word : word.replace(/(&#?\w+;)|[0-9]/g, (d, entity: string | undefined) => entity ?? toPersianDigits(d)),
+  );
 }
 
 const SKIPPED_ELEMENTS = new Set(['script', 'style', 'textarea', 'pre', 'code', 'kbd', 'samp']);
@@ -129,7 +129,7 @@ export function toPersianDigitsInHtml(html: string): string {
       }
       return tag;
     }
-    return skipping ? text! : text!.replace(/(&#?\w+;)|[0-9]/g, (d, entity: string | undefined) => entity ?? toPersianDigits(d));
+    return skipping ? text! : toPersianDigitsInWords(text!);
   });
 }
 

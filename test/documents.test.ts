@@ -119,7 +119,8 @@ test('a required document that is missing is an error on the form; once uploaded
   const missing = await citizen.upload('/services/service-record-certificate/apply', answers, {});
   expect(missing.status).toBe(422);
   expect(textOf(missing.html)).toContain('فایل «آخرین فیش حقوقی یا حکم کارگزینی» را انتخاب کنید');
-  expect(missing.html).toContain('value="12345"');
+  // Kept as typed, shown in Persian digits.
+  expect(missing.html).toContain('value="۱۲۳۴۵"');
 
   const done = await citizen.upload('/services/service-record-certificate/apply', answers, { 'doc-last_payslip': { name: 'payslip.jpg', bytes: jpeg, type: 'image/jpeg' } });
   expect(done.url).toMatch(/\/check$/);

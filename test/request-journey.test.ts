@@ -36,7 +36,7 @@ test('a submitted request reaches pending review with the civil registry answer 
 
   const tracking = await citizen.get(`/requests/${code}`);
   expect(textOf(tracking.html)).toContain('در انتظار بررسی');
-  const submittedSms = (await smsTo(desk, mobile)).filter((m) => m.body.includes(code));
+  const submittedSms = (await smsTo(desk, mobile)).filter((m) => toLatinDigits(m.body).includes(code));
   expect(submittedSms).toHaveLength(1);
   expect(submittedSms[0].body).toContain('ثبت شد');
 });
@@ -65,7 +65,7 @@ test('the secretariat approves: the letter gets a number, goes to the chosen dep
   expect(letter).toMatchObject({ number: request.letter_number, department_id: legal.id, registered_by: 'dabir' });
 
   const letterSms = await eventually(async () => {
-    const all = (await smsTo(desk, mobile)).filter((m) => m.body.includes(request.letter_number));
+    const all = (await smsTo(desk, mobile)).filter((m) => toLatinDigits(m.body).includes(request.letter_number));
     return all.length ? all : null;
   });
   expect(letterSms).toHaveLength(1);

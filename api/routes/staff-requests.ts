@@ -121,7 +121,7 @@ export function staffRequestRoutes(ctx: AppContext): Router {
     ]);
     const full = seesPersonalData(req.staff!);
     const locale = (req.res?.locals.locale ?? 'fa') as Locale;
-    const answers = readableAnswers(service, request.answers, await departmentOptions(ctx), (req.res?.locals.locale ?? 'fa') as Locale).map((a) => ({
+    const answers = readableAnswers(service, request.answers, await departmentOptions(ctx), locale).map((a) => ({
       ...a,
       value: shownAnswer(a.type, a.value, full),
     }));
@@ -142,14 +142,14 @@ export function staffRequestRoutes(ctx: AppContext): Router {
       contactMobile: shownMobile(request.mobile, full),
       personalDataMasked: !full,
       personalDataRemoved: Boolean(request.personal_data_removed_at),
-      documents: documents.map((d) => documentListItem(d, service.documents, (req.res?.locals.locale ?? 'fa') as Locale)),
+      documents: documents.map((d) => documentListItem(d, service.documents, locale)),
       department: departments.find((d) => d.id === request.department_id),
       forwardTargets: departments.filter((d) => d.id !== request.department_id && d.code !== 'secretariat'),
       decisions: allowed,
       smsToken: randomUUID(),
       smsMax: STAFF_SMS_MAX,
       assignment: await assignmentPanel(ctx.db, req.staff!, request, req.query.assigned),
-      auditTrail: await requestAuditTrail(ctx.db, request.id, req.query.auditAfter, (req.res?.locals.locale ?? 'fa') as Locale),
+      auditTrail: await requestAuditTrail(ctx.db, request.id, req.query.auditAfter, locale),
       pageTitle: 'staffRequest.title',
       ...extra,
     };

@@ -86,8 +86,8 @@ export class Journey {
   }
 }
 
-/** Text that stays in Latin digits on a Persian page: e-mail and web addresses, IP addresses. */
-const LATIN_ALLOWED = [/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, /https?:\/\/\S+/g, /\b\d{1,3}(\.\d{1,3}){3}\b/g, /::1|::ffff:[\d.]+/g];
+/** Text that stays in Latin digits on a Persian page: words with Latin letters (identifiers, e-mail and web addresses), IP addresses. */
+const LATIN_ALLOWED = [/\S*[A-Za-z]\S*/g, /\b\d{1,3}(\.\d{1,3}){3}\b/g];
 
 // Page code is given as text, the project compiling without the DOM's types.
 const PAGE_TEXT_CHECKS = `(() => {

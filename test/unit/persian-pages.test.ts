@@ -1,5 +1,5 @@
 import { translate } from '../../lib/i18n';
-import { formatNumber, toPersianDigitsInHtml, toPersianDigitsOutsideLinks } from '../../lib/persian';
+import { formatNumber, toPersianDigitsInHtml, toPersianDigitsInWords } from '../../lib/persian';
 import { barChart } from '../../api/report-charts';
 import { inquiryFacts, type InquiryRow } from '../../api/request-file';
 import type { InquiryStep, ServiceDefinition } from '../../workflows/types';
@@ -17,8 +17,13 @@ describe('one digits rule', () => {
     );
   });
 
+  test('an identifier keeps its digits inside Persian text', () => {
+    expect(toPersianDigitsInWords('خدمت «test-letter-6a5a98e3» نسخه 2 از api:didgah-93 در 1405/09/09')).toBe('خدمت «test-letter-6a5a98e3» نسخه ۲ از api:didgah-93 در ۱۴۰۵/۰۹/۰۹');
+    expect(toPersianDigitsInHtml('<p>&quot;12&quot; onerror&#x3D;alert(1)</p>')).toBe('<p>&quot;۱۲&quot; onerror&#x3D;alert(1)</p>');
+  });
+
   test('an SMS keeps its links as they must be typed and shows every other digit in Persian', () => {
-    expect(toPersianDigitsOutsideLinks('کد 123456 — http://127.0.0.1:3000/survey/123456789012 تا 5 دقیقه')).toBe(
+    expect(toPersianDigitsInWords('کد 123456 — http://127.0.0.1:3000/survey/123456789012 تا 5 دقیقه')).toBe(
       'کد ۱۲۳۴۵۶ — http://127.0.0.1:3000/survey/123456789012 تا ۵ دقیقه',
     );
   });
