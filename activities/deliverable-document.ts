@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type Handlebars from 'handlebars';
 import { toPersianDigitsInHtml } from '../lib/persian';
-import { createHandlebars } from '../lib/templates';
+import { createHandlebars } from '../lib/handlebars';
 
 const TEMPLATE = path.resolve(__dirname, '..', 'views', 'documents', 'deliverable.hbs');
 let compiled: Handlebars.TemplateDelegate | null = null;

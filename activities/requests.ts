@@ -1,6 +1,8 @@
 // The request's projection in PostgreSQL: status, where it waits, and one history row per change.
+import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../lib/db';
 import type { Metrics } from '../lib/metrics';
+import { isClosingStatus } from '../workflows/statuses';
 import type { RequestStatus, ReviewRole } from '../workflows/types';
 import { dispatchWebhookEvents, queueWebhookEvents } from './webhooks';
 
@@ -29,8 +31,6 @@ export interface RequestEvent {
   data?: Record<string, unknown>;
 }
 
-const CLOSING: RequestStatus[] = ['rejected', 'closed', 'cancelled', 'expired'];
-
 /** Who answers for an overdue request: the department's designated supervisor, else its staff with the supervisor role. */
 async function supervisorsOf(db: Db, departmentId: number | null | undefined): Promise<string[]> {
   if (!departmentId) return [];
@@ -45,11 +45,16 @@ async function supervisorsOf(db: Db, departmentId: number | null | undefined): P
 
 export function createRequestActivities(db: Db, metrics?: Metrics) {
   return {
-    /** Writes the new status and its history row in one transaction; a retry writes nothing twice. */
+    /**
+     * Writes the new status and its history row in one transaction; a retry writes nothing twice.
+     * This is the only writer of `requests.department_id`: a move clears the assignee and carries the letter along.
+     */
     async recordStatus(change: StatusChange): Promise<void> {
       let webhookEvents = 0;
       const recorded = await db.transaction(async (trx) => {
-        const previous = await trx('requests').where({ id: change.requestId }).first('status');
+        const previous = await trx('requests').where({ id: change.requestId }).first('status', 'department_id');
+        // The row was taken back (a start Temporal's answer never reached): nothing to record, ever.
+        if (!previous) throw ApplicationFailure.nonRetryable(`request ${change.requestId} does not exist`, 'RequestGone');
         const inserted = await trx('request_events')
           .insert({
             request_id: change.requestId,
@@ -71,10 +76,14 @@ export function createRequestActivities(db: Db, metrics?: Metrics) {
           review_role: change.reviewRole ?? null,
           updated_at: trx.fn.now(),
         };
+        const moved = change.departmentId !== undefined && change.departmentId !== previous?.department_id;
         if (change.departmentId !== undefined) update.department_id = change.departmentId;
+        // A request that moves to another department leaves its assignee behind, and its letter goes with it.
+        if (moved) update.assigned_to = null;
+        if (moved && change.departmentId !== null) await trx('letters').where({ request_id: change.requestId }).update({ department_id: change.departmentId });
         if (change.reason !== undefined) update.decision_reason = change.reason;
         if (change.slaDueAt !== undefined) update.sla_due_at = change.slaDueAt;
-        if (CLOSING.includes(change.status)) update.closed_at = trx.fn.now();
+        if (isClosingStatus(change.status)) update.closed_at = trx.fn.now();
         await trx('requests').where({ id: change.requestId }).update(update);
         webhookEvents = await queueWebhookEvents(trx, change, previous?.status);
         return true;

@@ -1,9 +1,10 @@
-// Settling a citizen's payment: the gateway is asked, never the browser, and the request's workflow is told once.
+// Settling a citizen's payment: the gateway is asked, never the browser, and the request's workflow accepts it once.
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { PaymentGateway, VerifiedPayment } from '../adapters/payment';
 import type { Db } from '../lib/db';
 import { workflowIdFor } from '../lib/temporal';
-import { paymentSettled } from '../workflows/messages';
+import { settlePayment } from '../workflows/messages';
+import { refusalOf } from './decision-refusals';
 import type { AppContext } from './context';
 
 export interface PaymentRow {
@@ -32,7 +33,7 @@ export async function duePayment(db: Db, requestId: number): Promise<PaymentRow 
 export function createPaymentSettlement(ctx: AppContext, gateway: PaymentGateway) {
   const matches = (payment: PaymentRow, verified: VerifiedPayment) => verified.orderId === payment.id && verified.amountRials === Number(payment.amount_rials);
 
-  /** Verifies the payment's current token with the gateway and, when it is paid, records it and signals the workflow. */
+  /** Verifies the payment's current token with the gateway and, when it is paid, hands it to the workflow and records it. */
   async function settle(payment: PaymentRow, trackingCode: string): Promise<PaymentOutcome> {
     if (payment.status === 'paid') return 'paid';
     if (payment.status !== 'pending') return 'late';
@@ -55,11 +56,13 @@ export function createPaymentSettlement(ctx: AppContext, gateway: PaymentGateway
       if (locked.status === 'paid') return 'paid';
       if (locked.status !== 'pending') return 'late';
       try {
+        // Answered once the workflow has recorded the payment: the page that follows shows the new status.
+        // The same update id for the same payment: a repeated callback is applied once.
         await ctx.temporal.workflow
           .getHandle(workflowIdFor(trackingCode))
-          .signal(paymentSettled, { paymentId: payment.id, paid: true, reference: verified.reference ?? undefined });
+          .executeUpdate(settlePayment, { args: [{ paymentId: payment.id, paid: true, reference: verified.reference ?? undefined }], updateId: `payment-${payment.id}` });
       } catch (error) {
-        if (error instanceof WorkflowNotFoundError) return 'late';
+        if (error instanceof WorkflowNotFoundError || refusalOf(error)) return 'late';
         throw error;
       }
       await trx('payments').where({ id: payment.id }).update({ status: 'paid', gateway_reference: verified.reference, paid_at: trx.fn.now() });

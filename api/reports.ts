@@ -1,5 +1,6 @@
 // The numbers managers ask for, per service and per department, over a date range: one grouped query each.
 import type { Db } from '../lib/db';
+import { CLOSING_STATUSES } from '../workflows/statuses';
 
 export interface ReportFilter {
   from: Date | null;
@@ -22,7 +23,8 @@ export interface ReportRow {
   ratings: number[];
 }
 
-const FINISHED = ['rejected', 'closed', 'cancelled', 'expired', 'delivered', 'approved'];
+// Finished means ended (closed_at set), the same statuses the inbox and the projection call closing.
+const FINISHED = [...CLOSING_STATUSES];
 
 function scoped(db: Db, filter: ReportFilter) {
   return db('requests as r').modify((b) => {

@@ -22,6 +22,8 @@ export interface RequestRow {
   sla_state: string;
   created_at: Date;
   updated_at: Date;
+  /** set when the request ended (a closing status) */
+  closed_at: Date | null;
   /** set by the retention sweep once answers, name and mobile are gone */
   personal_data_removed_at?: Date | null;
 }
@@ -42,7 +44,7 @@ export async function serviceSnapshot(db: Db, request: RequestRow) {
 
 /** The history as the citizen reads it: staff names stay inside the organisation. */
 export function citizenTimeline(events: Awaited<ReturnType<typeof requestHistory>>) {
-  const shown = new Set(['status', 'submitted', 'letter_registered', 'forwarded', 'resubmitted', 'paid', 'citizen_reply']);
+  const shown = new Set(['status', 'submitted', 'approved_step', 'letter_registered', 'forwarded', 'resubmitted', 'paid', 'citizen_reply', 'survey_opened']);
   return events
     .filter((e) => shown.has(e.kind))
     .map((e) => ({ kind: e.kind, status: e.status, note: e.kind === 'forwarded' ? null : e.note, data: e.data, at: e.created_at }));

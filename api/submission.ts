@@ -1,23 +1,38 @@
 // Turning a checked draft into a request: one row and one workflow, or neither.
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
 import type { Metrics } from '../lib/metrics';
 import { addWorkingDays } from '../lib/jalali';
 import { workflowIdFor } from '../lib/temporal';
 import { newTrackingCode } from '../lib/tracking-code';
+import { ServiceIdKey, StatusKey, TrackingCodeKey } from '../workflows/search-attributes';
 import type { RequestInput, ServiceSnapshot } from '../workflows/types';
-
-const TrackingCodeKey = defineSearchAttributeKey('TrackingCode', SearchAttributeType.KEYWORD);
-const ServiceIdKey = defineSearchAttributeKey('ServiceId', SearchAttributeType.KEYWORD);
-const StatusKey = defineSearchAttributeKey('Status', SearchAttributeType.KEYWORD);
 
 export interface Submission {
   citizenId: number;
   mobile: string;
   service: ServiceSnapshot;
   answers: Record<string, string>;
+  /** The draft this submission consumes: a second submission of the same draft (a double click) finds it gone. */
+  draftId?: number;
+}
+
+/** The draft was already turned into a request by an earlier click. */
+export class DraftAlreadySubmitted extends Error {
+  constructor() {
+    super('the draft was already submitted');
+  }
+}
+
+/** Whether Temporal has the workflow, after a start whose answer was lost: true, false, or null when it cannot say. */
+async function workflowExists(temporal: Client, workflowId: string): Promise<boolean | null> {
+  try {
+    await temporal.workflow.getHandle(workflowId).describe();
+    return true;
+  } catch (error) {
+    return error instanceof WorkflowNotFoundError ? false : null;
+  }
 }
 
 export function slaDueDate(service: ServiceSnapshot['definition'], from: Date, holidays: Set<string>): Date {
@@ -37,7 +52,13 @@ export function createSubmitter(db: Db, temporal: Client, config: Config, metric
       const trackingCode = newTrackingCode();
       try {
         // The row is committed before the workflow starts, so the workflow's first write always finds it.
+        let draft: { id: number; answers: unknown; updated_at: Date } | undefined;
         const requestId = await db.transaction(async (trx) => {
+          if (submission.draftId !== undefined) {
+            // Taken in the same transaction as the request row: a concurrent second click waits here, then finds nothing.
+            [draft] = await trx('drafts').where({ id: submission.draftId, citizen_id: submission.citizenId }).del().returning(['id', 'answers', 'updated_at']);
+            if (!draft) throw new DraftAlreadySubmitted();
+          }
           const [row] = await trx('requests')
             .insert({
               tracking_code: trackingCode,
@@ -84,14 +105,20 @@ export function createSubmitter(db: Db, temporal: Client, config: Config, metric
             ],
           });
         } catch (error) {
-          // Temporal refused: undo the row so the draft (kept until now) is all there is, and can be sent again.
-          await db.transaction(async (trx) => {
-            await trx('documents').where({ request_id: requestId }).update({ request_id: null });
-            await trx('requests').where({ id: requestId }).delete();
-          });
-          throw error;
+          // A start whose answer was lost may still have started the workflow: then the request stands.
+          const started = error instanceof WorkflowExecutionAlreadyStartedError || (await workflowExists(temporal, workflowIdFor(trackingCode)));
+          if (!started) {
+            // Temporal refused (or cannot say; a workflow that did start then finds no row and fails at once, see recordStatus):
+            // undo the row and give the draft back, so the citizen can send it again.
+            await db.transaction(async (trx) => {
+              await trx('documents').where({ request_id: requestId }).update({ request_id: null });
+              await trx('requests').where({ id: requestId }).delete();
+              if (draft) await trx('drafts').insert({ ...draft, answers: JSON.stringify(draft.answers), citizen_id: submission.citizenId, service_id: submission.service.definition.id }).onConflict(['citizen_id', 'service_id']).ignore();
+            });
+            throw error;
+          }
         }
-        await db('drafts').where({ citizen_id: submission.citizenId, service_id: submission.service.definition.id }).delete();
+        if (submission.draftId === undefined) await db('drafts').where({ citizen_id: submission.citizenId, service_id: submission.service.definition.id }).delete();
         const submitted = { trackingCode, requestId };
         metrics?.requestsSubmitted.inc({ service: submission.service.definition.id });
         return submitted;

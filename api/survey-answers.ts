@@ -1,12 +1,13 @@
-// A survey answer: checked against the service's own questions, and only within the window after delivery.
+// A survey answer: checked against the service's own questions, and only while the workflow holds the survey open.
 import type { Db } from '../lib/db';
 import { normalizePersianText, toLatinDigits } from '../lib/persian';
+import { isClosingStatus } from '../workflows/statuses';
 import type { ServiceDefinition } from '../workflows/types';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 const TEXT_MAX = 2000;
 
-export type SurveyState = 'open' | 'answered' | 'closed' | 'not-yet';
+/** not-yet: the request is still on its way to the survey step; never: it ended before reaching it. */
+export type SurveyState = 'open' | 'answered' | 'closed' | 'not-yet' | 'never';
 
 export interface SurveyError {
   id: string;
@@ -20,25 +21,20 @@ export interface SurveyInput {
   answers: Record<string, string>;
 }
 
-export const surveyWindowMs = (service: ServiceDefinition) =>
-  service.survey.windowSeconds ? service.survey.windowSeconds * 1000 : service.survey.windowDays * DAY_MS;
-
-/** Where a request's survey stands; the window counts from the moment the request was delivered. */
+/** Where a request's survey stands, as the workflow wrote it: open while the projection says it awaits the survey. */
 export async function surveyStateOf(
   db: Db,
-  request: { id: number; status: string },
-  service: ServiceDefinition,
+  request: { id: number; status: string; awaiting: string | null; closed_at: Date | null },
 ): Promise<{ state: SurveyState; closesAt: Date | null }> {
-  const [answered, delivered] = await Promise.all([
+  const [answered, opened] = await Promise.all([
     db('surveys').where({ request_id: request.id }).first('id'),
-    db('request_events').where({ request_id: request.id, status: 'delivered' }).orderBy('id', 'desc').first('created_at'),
+    db('request_events').where({ request_id: request.id, kind: 'survey_opened' }).orderBy('id', 'desc').first('data'),
   ]);
   if (answered) return { state: 'answered', closesAt: null };
-  if (!delivered) return { state: 'not-yet', closesAt: null };
-  const closesAt = new Date(new Date(delivered.created_at).getTime() + surveyWindowMs(service));
-  // Once the workflow has moved past delivery without an answer, the survey is over whatever the clock says.
-  const open = request.status === 'delivered' && Date.now() < closesAt.getTime();
-  return { state: open ? 'open' : 'closed', closesAt };
+  const closesAt = opened?.data?.closesAt ? new Date(opened.data.closesAt) : null;
+  if (request.awaiting === 'survey') return { state: 'open', closesAt };
+  if (opened) return { state: 'closed', closesAt };
+  return { state: request.closed_at || isClosingStatus(request.status) ? 'never' : 'not-yet', closesAt: null };
 }
 
 const one = (value: unknown) => (typeof value === 'string' ? value : Array.isArray(value) ? String(value[value.length - 1] ?? '') : '');

@@ -3,9 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type Handlebars from 'handlebars';
 import { toPersianDigitsInHtml } from '../lib/persian';
-import { createHandlebars } from '../lib/templates';
-
-export { createHandlebars };
+import { createHandlebars } from '../lib/handlebars';
 
 export const viewsDir = path.resolve(__dirname, '..', 'views');
 

@@ -7,7 +7,7 @@ import { createSessions } from '../api/session';
 import { createSubmitter } from '../api/submission';
 import { createDb } from '../lib/db';
 import { createLogger } from '../lib/log';
-import type { OwnStack } from '../test/helpers/own-stack';
+import type { OwnStack } from '../scripts/stack/own-stack';
 
 /**
  * Grows the requests table to `total` rows: every department gets its share, 70 % closed, due dates

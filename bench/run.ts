@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createSubmitter } from '../api/submission';
 import { currentServiceVersion } from '../lib/catalog-sync';
-import { letterAnswers, loginCitizen, loginStaff } from '../test/helpers/journeys';
-import { startOwnStack, type AppProcess } from '../test/helpers/own-stack';
+import { letterAnswers, loginCitizen, loginStaff } from '../scripts/stack/people';
+import { startOwnStack, type AppProcess } from '../scripts/stack/own-stack';
 import { growRequests, inboxPlan, type Plan } from './inbox';
 import { load, machine, percentile, round, throughput, type Load } from './measure';
 

@@ -63,6 +63,8 @@ export interface Config {
   metricsToken?: string;
   /** Months a closed request keeps its personal data; 0 keeps it for ever */
   retentionMonths: number;
+  /** `npm run admin:create`: the first admin's password (ADMIN_PASSWORD); absent, a random one is made and printed once */
+  adminPassword?: string;
 }
 
 export class ConfigError extends Error {}
@@ -243,6 +245,7 @@ export function loadConfig(env: Env = process.env): Config {
     workerHttpPort: int(env, 'WORKER_HTTP_PORT', 3001),
     metricsToken: token(env, 'METRICS_TOKEN'),
     retentionMonths: bounded(env, 'RETENTION_MONTHS', 24, 0, 1200),
+    adminPassword: env.ADMIN_PASSWORD || undefined,
   };
 }
 

@@ -33,6 +33,7 @@ export function nameMatchesType(name: string, mime: DocumentMime): boolean {
   return extension === null || EXTENSIONS[mime].includes(extension);
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this strips
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069"*:<>?|]/g;
 const MAX_NAME = 120;
 

@@ -73,6 +73,10 @@ export function checkAnswers(
       case 'department':
         if (!departmentCodes.includes(value)) fail('form.errors.option');
         break;
+      case 'text':
+      case 'textarea':
+      case 'checkbox':
+        break;
     }
     if (field.pattern && !errors.some((e) => e.key === field.key) && !new RegExp(field.pattern, 'u').test(value)) {
       errors.push({ key: field.key, messageKey: field.patternMessage ? 'form.errors.custom' : 'form.errors.pattern', vars: { label: field.label, message: field.patternMessage ?? '' } });

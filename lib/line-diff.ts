@@ -14,7 +14,10 @@ export function diffLines(before: string, after: string): DiffLine[] {
   while (start < a.length && start < b.length && a[start] === b[start]) start++;
   let endA = a.length;
   let endB = b.length;
-  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) endA--, endB--;
+  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
+    endA--;
+    endB--;
+  }
   const midA = a.slice(start, endA);
   const midB = b.slice(start, endB);
   const rows = midA.length + 1;
@@ -31,7 +34,8 @@ export function diffLines(before: string, after: string): DiffLine[] {
   while (i < midA.length || j < midB.length) {
     if (i < midA.length && j < midB.length && midA[i] === midB[j]) {
       out.push({ kind: 'same', text: midA[i] });
-      i++, j++;
+      i++;
+      j++;
     } else if (i < midA.length && (j >= midB.length || lcs[(i + 1) * cols + j] >= lcs[i * cols + j + 1])) {
       out.push({ kind: 'removed', text: midA[i++] });
     } else {

@@ -63,6 +63,7 @@ export function isValidPostalCode(code: string): boolean {
 }
 
 // Invisible characters pasted from other apps; ZWNJ (U+200C) is kept because Persian spelling needs it.
+// eslint-disable-next-line no-misleading-character-class -- the joiners are listed one by one on purpose
 const INVISIBLE_CONTROLS = /[\u200B\u200D\u200E\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF\u061C\u00AD]/g;
 
 /**

@@ -4,9 +4,6 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Config } from './config';
 
-// In list queries `Status` is a reserved word of the query language: quote it, e.g. "`Status` = 'pending_review'".
-export const SEARCH_ATTRIBUTES = ['TrackingCode', 'ServiceId', 'Status'] as const;
-
 function tls(config: Config['temporal']) {
   if (!config.tls) return undefined;
   if (config.clientCertPath && config.clientKeyPath) {

@@ -6,6 +6,7 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('assigned_to').references('staff.id');
   });
   await knex.raw('create index requests_assignee_queue_idx on requests (department_id, assigned_to, sla_due_at, id)');
+  // Superseded by 20261130000100_rules_in_code: these two rules now live in recordStatus (activities/requests.ts).
   // A request that moves to another department leaves its assignee behind, whatever moved it.
   await knex.raw(`
     create function requests_unassign_on_move() returns trigger language plpgsql as $$

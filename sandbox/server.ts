@@ -2,7 +2,7 @@
 import express from 'express';
 import { agencySandbox } from './agencies';
 import { externalRegistrySandbox } from './external-registry';
-import { FaultSwitch, type Fault } from './faults';
+import { FAULTS, FaultSwitch, type Fault } from './faults';
 import { paymentSandbox } from './payment';
 import { smsSandbox } from './sms';
 
@@ -17,8 +17,8 @@ export function createSandbox() {
   app.use('/external-registry', externalRegistrySandbox(faults));
   app.post('/control/faults', express.json(), (req, res) => {
     const { target, fault, times } = req.body ?? {};
-    if (typeof target !== 'string' || !['down', 'reject', 'slow', 'ok'].includes(fault)) {
-      return res.status(400).json({ error: 'target and fault (down|reject|slow|ok) are required' });
+    if (typeof target !== 'string' || !FAULTS.includes(fault)) {
+      return res.status(400).json({ error: 'target and fault (down|reject|slow|hold|ok) are required' });
     }
     faults.set(target, fault as Fault | 'ok', Number.isInteger(times) && times > 0 ? times : Infinity);
     res.json({ ok: true });

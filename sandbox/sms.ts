@@ -16,7 +16,8 @@ export function smsSandbox(faults: FaultSwitch) {
   const router = Router();
   router.use(express.json({ limit: '20kb' }));
 
-  router.post('/messages', (req, res) => {
+  router.post('/messages', async (req, res) => {
+    await faults.released('sms');
     const fault = faults.take('sms');
     if (fault === 'down') return res.status(503).json({ error: 'operator unavailable' });
     if (fault === 'reject') return res.status(400).json({ error: 'receptor blocked' });

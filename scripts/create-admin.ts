@@ -16,7 +16,7 @@ async function main() {
     console.error('configuration error: DATABASE_URL must be set');
     process.exit(1);
   }
-  const password = process.env.ADMIN_PASSWORD || randomBytes(12).toString('base64url');
+  const password = config.adminPassword ?? randomBytes(12).toString('base64url');
   if (password.length < 10) {
     console.error('ADMIN_PASSWORD must have at least 10 characters');
     process.exit(1);
@@ -28,7 +28,7 @@ async function main() {
     .onConflict('username')
     .merge({ role: 'admin', password_hash: hash, active: true, failed_logins: 0, locked_until: null });
   await db.destroy();
-  console.log(`admin "${username}" is ready${process.env.ADMIN_PASSWORD ? '' : `; password: ${password}`}`);
+  console.log(`admin "${username}" is ready${config.adminPassword ? '' : `; password: ${password}`}`);
 }
 
 main().catch((error) => {

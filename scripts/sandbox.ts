@@ -19,5 +19,11 @@ export async function startSandbox(port: number, host = '127.0.0.1') {
 
 if (require.main === module) {
   const config = loadConfigOrExit();
-  startSandbox(config.sandboxPort, '0.0.0.0').then(() => console.log(`sandbox on :${config.sandboxPort}`));
+  startSandbox(config.sandboxPort, '0.0.0.0').then(
+    () => console.log(`sandbox on :${config.sandboxPort}`),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }

@@ -3,11 +3,17 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runGates } from './gates.mjs';
 import { ensureChromium } from './infra/chromium.mjs';
 import { findTemporalCli } from './infra/temporal.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const log = (m) => console.log(`[npm test] ${m}`);
+
+// Type errors, floating promises and wrong-way imports fail the run before any test starts.
+// Running chosen test files (`npm test -- test/x.test.ts`) skips them; the full run never does.
+const chosenFiles = process.argv.slice(2).some((arg) => arg.endsWith('.ts'));
+if (!chosenFiles && !runGates({ log })) process.exit(1);
 
 if (!process.env.TEMPORAL_ADDRESS) {
   const cli = findTemporalCli({ log });

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { startDesk, type Desk } from './helpers/desk';
-import { Browser, textOf } from './helpers/browser';
+import { Browser, textOf } from '../scripts/stack/http-browser';
 
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '..');

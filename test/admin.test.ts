@@ -2,7 +2,7 @@
 import { auditQuery, type AuditFilters } from '../api/audit-search';
 import { DAY_MS, formatJalaliDate } from '../lib/jalali';
 import { toLatinDigits, toPersianDigits } from '../lib/persian';
-import { Browser, textOf } from './helpers/browser';
+import { Browser, textOf } from '../scripts/stack/http-browser';
 import { createStaff, routedLetter, uniqueName } from './helpers/back-office';
 import { startDesk, type Desk } from './helpers/desk';
 import { loginStaff } from './helpers/journeys';

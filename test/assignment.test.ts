@@ -1,5 +1,5 @@
 // Claim and assign: one person answers for each request, the inbox shows who and how much time is left.
-import { Browser, textOf } from './helpers/browser';
+import { Browser, textOf } from '../scripts/stack/http-browser';
 import { createStaff, routedLetter, uniqueName } from './helpers/back-office';
 import { startDesk, type Desk } from './helpers/desk';
 import { loginStaff, statusOf } from './helpers/journeys';

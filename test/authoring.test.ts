@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { syncCatalog } from '../lib/catalog-sync';
-import { Browser, textOf } from './helpers/browser';
+import { Browser, textOf } from '../scripts/stack/http-browser';
 import { uniqueName } from './helpers/back-office';
 import { startDesk, uniqueMobile, type Desk } from './helpers/desk';
 import { letterAnswers, loginCitizen, loginStaff, submitThroughPages, waitForStatus } from './helpers/journeys';

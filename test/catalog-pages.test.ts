@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { publishService } from '../lib/catalog-sync';
 import type { ServiceDefinition } from '../workflows/types';
-import { Browser, textOf } from './helpers/browser';
+import { Browser, textOf } from '../scripts/stack/http-browser';
 import { startDesk, type Desk } from './helpers/desk';
 
 let desk: Desk;

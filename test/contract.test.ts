@@ -5,7 +5,7 @@ import { createApp } from '../api/app';
 import { createSessions } from '../api/session';
 import { createSubmitter } from '../api/submission';
 import { createLogger } from '../lib/log';
-import type { Browser } from './helpers/browser';
+import type { Browser } from '../scripts/stack/http-browser';
 import { startDesk, uniqueMobile, type Desk } from './helpers/desk';
 import { pdfBytes, submitWithDocument } from './helpers/integrations';
 import { letterAnswers, loginCitizen, loginStaff, waitForStatus } from './helpers/journeys';

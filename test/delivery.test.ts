@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { formatJalaliDate } from '../lib/jalali';
 import { toPersianDigits } from '../lib/persian';
-import { Browser, textOf } from './helpers/browser';
+import { Browser, textOf } from '../scripts/stack/http-browser';
 import { startDesk, uniqueMobile, type Desk } from './helpers/desk';
 import { letterAnswers, loginCitizen, loginStaff, submitThroughPages, waitForStatus } from './helpers/journeys';
 

@@ -8,9 +8,9 @@ import { createApp } from '../api/app';
 import { createSessions } from '../api/session';
 import { createSubmitter } from '../api/submission';
 import { createLogger } from '../lib/log';
-import { Browser, textOf } from './helpers/browser';
+import { Browser, textOf } from '../scripts/stack/http-browser';
 import { startDesk, uniqueMobile, type Desk } from './helpers/desk';
-import { letterAnswers, loginCitizen, loginStaff, statusOf, submitThroughPages, waitForStatus } from './helpers/journeys';
+import { letterAnswers, loginCitizen, loginStaff, submitThroughPages, waitForStatus } from './helpers/journeys';
 
 const documentDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pishkhan-documents-'));
 let desk: Desk;

@@ -1,6 +1,6 @@
 // A service card other sites may frame: only the origins in EMBED_ALLOWED_ORIGINS, and only on /embed.
 import { loadConfig } from '../lib/config';
-import { textOf } from './helpers/browser';
+import { textOf } from '../scripts/stack/http-browser';
 import { startDesk, type Desk } from './helpers/desk';
 import { startWebApp, type WebApp } from './helpers/web-app';
 

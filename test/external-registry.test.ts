@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { toLatinDigits, toPersianDigits } from '../lib/persian';
 import { decide } from '../workflows/messages';
-import { textOf, type Browser } from './helpers/browser';
+import { textOf, type Browser } from '../scripts/stack/http-browser';
 import { eventually, startDesk, uniqueMobile, type Desk } from './helpers/desk';
 import { createApiKey, pdfBytes, postForm, submitWithDocument } from './helpers/integrations';
 import { letterAnswers, loginCitizen, loginStaff, smsTo, submitThroughPages, waitForStatus } from './helpers/journeys';

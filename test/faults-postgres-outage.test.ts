@@ -2,10 +2,10 @@
 // in a moment" (503, Persian, Retry-After), never 500; the desk recovers by itself; nothing saved is lost.
 import { toLatinDigits } from '../lib/persian';
 import { translate } from '../lib/i18n';
-import { textOf, type Browser } from './helpers/browser';
+import { textOf, type Browser } from '../scripts/stack/http-browser';
 import { eventually } from './helpers/desk';
 import { letterAnswers, loginCitizen, loginStaff, smsTo, submitThroughPages, waitForStatus } from './helpers/journeys';
-import { startOwnStack, type OwnStack } from './helpers/own-stack';
+import { startOwnStack, type OwnStack } from '../scripts/stack/own-stack';
 
 jest.setTimeout(10 * 60_000);
 

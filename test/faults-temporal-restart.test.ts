@@ -1,10 +1,10 @@
 // The Temporal server is restarted on its database file twice: while a hundred requests are being
 // checked and while they are being approved. Every request carries on from where it was.
 import { translate } from '../lib/i18n';
-import { textOf, type Page } from './helpers/browser';
+import { textOf, type Page } from '../scripts/stack/http-browser';
 import { approve, countWithStatus, expectApprovedOnceEach, loginClerk, submitCrowd, waitForAll } from './helpers/crowd';
 import { eventually } from './helpers/desk';
-import { startOwnStack, type OwnStack } from './helpers/own-stack';
+import { startOwnStack, type OwnStack } from '../scripts/stack/own-stack';
 
 jest.setTimeout(15 * 60_000);
 

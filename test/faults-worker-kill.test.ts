@@ -2,7 +2,7 @@
 // every one of them up, none is lost, none is decided twice, and no citizen gets an SMS twice.
 import { approve, expectApprovedOnceEach, loginClerk, submitCrowd, waitForAll, countWithStatus } from './helpers/crowd';
 import { eventually } from './helpers/desk';
-import { startOwnStack, type OwnStack } from './helpers/own-stack';
+import { startOwnStack, type OwnStack } from '../scripts/stack/own-stack';
 
 jest.setTimeout(15 * 60_000);
 

@@ -9,7 +9,7 @@ import { encodeCursor } from '../api/context';
 import { loadCatalog } from '../lib/catalog';
 import { translate } from '../lib/i18n';
 import { toLatinDigits } from '../lib/persian';
-import { textOf, type Browser } from './helpers/browser';
+import { textOf, type Browser } from '../scripts/stack/http-browser';
 import { startDesk, uniqueMobile, type Desk } from './helpers/desk';
 import { formPost, raw, uploadPost, type RawAnswer, type RawRequest } from './helpers/hostile';
 import { pdfBytes } from './helpers/integrations';

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { ConfigError, loadConfig } from '../lib/config';
 import { toLatinDigits, toPersianDigits } from '../lib/persian';
-import { Browser, textOf, type Page } from './helpers/browser';
+import { Browser, textOf, type Page } from '../scripts/stack/http-browser';
 import { eventually, startDesk, uniqueMobile, type Desk } from './helpers/desk';
 import { smsTo } from './helpers/journeys';
 import { startWebApp, type WebApp } from './helpers/web-app';

@@ -12,7 +12,7 @@ import { createDb } from '../lib/db';
 import { createLogger } from '../lib/log';
 import { startWorker } from '../scripts/worker';
 import { eventually, startDesk, uniqueMobile, type Desk } from './helpers/desk';
-import { freePort } from './helpers/ports';
+import { freePort } from '../scripts/stack/ports';
 
 
 let desk: Desk;

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { toLatinDigits, toPersianDigits } from '../lib/persian';
 import { createLogger } from '../lib/log';
 import { smsTo, letterAnswers, loginStaff, submitThroughPages, waitForStatus } from './helpers/journeys';
-import { Browser } from './helpers/browser';
+import { Browser } from '../scripts/stack/http-browser';
 import { eventually, startDesk, uniqueMobile, type Desk } from './helpers/desk';
 
 const lines: string[] = [];

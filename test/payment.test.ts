@@ -4,7 +4,7 @@ import path from 'node:path';
 import { publishService } from '../lib/catalog-sync';
 import { formatJalaliDateTime } from '../lib/jalali';
 import type { ServiceDefinition } from '../workflows/types';
-import { Browser, textOf } from './helpers/browser';
+import { Browser, textOf } from '../scripts/stack/http-browser';
 import { eventually, startDesk, uniqueMobile, type Desk } from './helpers/desk';
 import { loginCitizen, loginStaff, smsTo, statusOf, waitForStatus } from './helpers/journeys';
 import { toLatinDigits } from '../lib/persian';

@@ -3,7 +3,7 @@ import { formatJalaliDate, DAY_MS } from '../lib/jalali';
 import { toLatinDigits, toPersianDigits } from '../lib/persian';
 import { registryQuery } from '../api/registry-search';
 import type { StaffUser } from '../api/session';
-import { textOf } from './helpers/browser';
+import { textOf } from '../scripts/stack/http-browser';
 import { routedLetter, uniqueName, type RoutedLetter } from './helpers/back-office';
 import { startDesk, type Desk } from './helpers/desk';
 import { loginStaff, statusOf, waitForStatus } from './helpers/journeys';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { publishService } from '../lib/catalog-sync';
 import { newTrackingCode } from '../lib/tracking-code';
-import { textOf } from './helpers/browser';
+import { textOf } from '../scripts/stack/http-browser';
 import { startDesk, uniqueMobile, type Desk } from './helpers/desk';
 import { loginStaff } from './helpers/journeys';
 

@@ -1,5 +1,5 @@
 // One request across the whole desk: pages → workflow → agency → staff decision → SMS, all real.
-import { textOf } from './helpers/browser';
+import { textOf } from '../scripts/stack/http-browser';
 import { eventually, startDesk, uniqueMobile, type Desk } from './helpers/desk';
 import { letterAnswers, loginCitizen, loginStaff, smsTo, statusOf, submitThroughPages, waitForStatus } from './helpers/journeys';
 import { toLatinDigits } from '../lib/persian';

@@ -4,7 +4,7 @@ import { createDocumentStore } from '../adapters/documents';
 import { storeDocument } from '../api/documents';
 import { maskMobile, maskNationalCode, toPersianDigits } from '../lib/persian';
 import { ensureRetentionSchedule } from '../lib/retention-schedule';
-import { textOf, type Browser } from './helpers/browser';
+import { textOf, type Browser } from '../scripts/stack/http-browser';
 import { eventually, startDesk, uniqueMobile, type Desk } from './helpers/desk';
 import { letterAnswers, loginCitizen, loginStaff, submitThroughPages, waitForStatus } from './helpers/journeys';
 

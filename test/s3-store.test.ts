@@ -9,7 +9,7 @@ import { loadConfig, ConfigError } from '../lib/config';
 import { eventually, startDesk, uniqueMobile, type Desk } from './helpers/desk';
 import { pdfBytes, submitWithDocument } from './helpers/integrations';
 import { letterAnswers, loginCitizen, loginStaff, waitForStatus } from './helpers/journeys';
-import { freePort } from './helpers/ports';
+import { freePort } from '../scripts/stack/ports';
 
 let moto: ChildProcess;
 let settings: S3Settings;

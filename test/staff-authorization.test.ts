@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createApp } from '../api/app';
 import { createSessions } from '../api/session';
 import { createLogger } from '../lib/log';
-import { Browser, textOf } from './helpers/browser';
+import { Browser, textOf } from '../scripts/stack/http-browser';
 import { routedLetter, type RoutedLetter } from './helpers/back-office';
 import { eventually, startDesk, uniqueMobile, type Desk } from './helpers/desk';
 import { letterAnswers, loginCitizen, loginStaff, waitForStatus } from './helpers/journeys';

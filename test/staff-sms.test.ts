@@ -1,5 +1,5 @@
 // Staff can write to the applicant by SMS: delivered once, kept in the history and the audit log.
-import { textOf } from './helpers/browser';
+import { textOf } from '../scripts/stack/http-browser';
 import { eventually, startDesk, uniqueMobile, type Desk } from './helpers/desk';
 import { letterAnswers, loginCitizen, loginStaff, smsTo, submitThroughPages, waitForStatus } from './helpers/journeys';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { validateService } from '../lib/catalog';
 import { publishService } from '../lib/catalog-sync';
 import type { ServiceDefinition } from '../workflows/types';
-import { Browser, textOf } from './helpers/browser';
+import { Browser, textOf } from '../scripts/stack/http-browser';
 import { eventually, startDesk, uniqueMobile, type Desk } from './helpers/desk';
 import { letterAnswers, loginCitizen, loginStaff, smsTo, statusOf, submitThroughPages, waitForStatus } from './helpers/journeys';
 
@@ -54,7 +54,7 @@ async function deliveredRequest(serviceId: string) {
   await waitForStatus(desk, code, 'pending_review');
   // Before delivery there is nothing to answer yet.
   const early = await citizen.get(`/survey/${code}`);
-  expect(textOf(early.html)).toContain('نظرسنجی پس از تحویل نتیجه درخواست باز می‌شود.');
+  expect(textOf(early.html)).toContain('نظرسنجی وقتی درخواست به مرحلهٔ نظرسنجی برسد باز می‌شود');
   expect(early.html).not.toContain('name="rating"');
 
   const clerk = await loginStaff(desk, 'dabir');

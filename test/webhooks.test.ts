@@ -4,7 +4,7 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import express from 'express';
 import { toLatinDigits } from '../lib/persian';
-import { textOf, type Browser } from './helpers/browser';
+import { textOf, type Browser } from '../scripts/stack/http-browser';
 import { createMetrics } from '../lib/metrics';
 import { eventually, startDesk, uniqueMobile, type Desk } from './helpers/desk';
 import { postForm } from './helpers/integrations';

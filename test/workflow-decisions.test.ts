@@ -4,8 +4,7 @@ import type { DecisionKind } from '../workflows/types';
 import { startDesk, type Desk } from './helpers/desk';
 import { letterAnswers } from './helpers/journeys';
 import {
-  decideAs, departmentId, footprint, handleOf, publish, refusalCode, step, submit, testService, waitForRow, type Submitted,
-} from './helpers/workflow-services';
+  decideAs, departmentId, footprint, handleOf, publish, refusalCode, step, submit, testService, waitForRow, type Submitted, settled } from './helpers/workflow-services';
 
 let desk: Desk;
 const SERVICE = 'wf-decide';
@@ -27,6 +26,7 @@ async function pendingReview(): Promise<Submitted> {
 async function atDepartmentReview(): Promise<Submitted> {
   const request = await pendingReview();
   await decideAs(desk, request.code, 'dabir', 'approve');
+  await settled(desk, request.code);
   return request;
 }
 
@@ -77,7 +77,7 @@ test('a role that may not decide the step is refused', async () => {
   await decideAs(desk, atDepartment.code, 'inspection', 'approve');
   await waitForRow(desk, atDepartment.code, (r) => r.step_id === 'supervisor-review', 'at the supervisor');
   await expectRefused(atDepartment, 'inspection', 'approve', 'role-not-allowed');
-  expect((await decideAs(desk, atDepartment.code, 'supervisor', 'approve')).status).toBe('closed');
+  expect((await decideAs(desk, atDepartment.code, 'supervisor', 'approve')).status).toBe('approved');
 });
 
 test('a reviewer of another department is refused: not your department', async () => {
@@ -100,6 +100,7 @@ test('two simultaneous approvals: exactly one is accepted and one letter is regi
     expect(accepted).toHaveLength(1);
     expect(refused).toHaveLength(1);
     expect(['decision-in-progress', 'not-awaiting-review']).toContain(refusalCode(refused[0].reason));
+    await settled(desk, request.code);
     const letters = await desk.db('letters').where({ request_id: request.requestId }).count({ n: '*' }).first();
     expect(Number(letters!.n)).toBe(1);
     const history = await handleOf(desk, request.code).fetchHistory();

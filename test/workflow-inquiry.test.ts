@@ -1,7 +1,7 @@
 // The inquiry step against the sandbox civil registry: evidence, retries of outages, and each onFailure path.
 import { toLatinDigits } from '../lib/persian';
 import fa from '../locales/fa.json';
-import { textOf } from './helpers/browser';
+import { textOf } from '../scripts/stack/http-browser';
 import { startDesk, type Desk } from './helpers/desk';
 import { loginStaff, smsTo } from './helpers/journeys';
 import {

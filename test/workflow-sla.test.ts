@@ -1,7 +1,7 @@
 // SLA with second-long service clocks: reminder, escalation to the department's supervisor, and paused time.
 import fa from '../locales/fa.json';
 import { currentState, paymentSettled, resubmit } from '../workflows/messages';
-import { textOf } from './helpers/browser';
+import { textOf } from '../scripts/stack/http-browser';
 import { eventually, startDesk, type Desk } from './helpers/desk';
 import { loginStaff } from './helpers/journeys';
 import {

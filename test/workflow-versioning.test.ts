@@ -5,7 +5,7 @@ import type { temporal } from '@temporalio/proto';
 import { startDesk, type Desk } from './helpers/desk';
 import { readHistoryFixtures } from './helpers/history-json';
 import { runReplayScenarios, type FinishedRun } from './helpers/replay-scenarios';
-import { decideAs, outboxOf, publish, requestRow, step, submit, testService, waitForRow } from './helpers/workflow-services';
+import { decideAs, outboxOf, publish, requestRow, step, submit, testService, waitForRow, settled } from './helpers/workflow-services';
 
 let desk: Desk;
 const finished: FinishedRun[] = [];
@@ -38,8 +38,10 @@ test('a request keeps the steps of the version it started with when the service 
   const fresh = await submit(desk, SERVICE);
   await waitForRow(desk, fresh.code, (r) => r.status === 'pending_review', 'pending review on v2');
 
-  expect((await decideAs(desk, old.code, 'dabir', 'approve')).status).toBe('closed');
-  expect((await decideAs(desk, fresh.code, 'dabir', 'approve')).status).toBe('closed');
+  expect((await decideAs(desk, old.code, 'dabir', 'approve')).status).toBe('approved');
+  expect((await decideAs(desk, fresh.code, 'dabir', 'approve')).status).toBe('approved');
+  await settled(desk, old.code);
+  await settled(desk, fresh.code);
   expect(await requestRow(desk, old.code)).toMatchObject({ service_version: 1, status: 'closed' });
   expect(await requestRow(desk, fresh.code)).toMatchObject({ service_version: 2, status: 'closed' });
   expect((await outboxOf(desk, old.requestId)).map((m) => m.purpose)).toEqual(['v1-done']);

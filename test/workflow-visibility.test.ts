@@ -3,7 +3,7 @@
 import { currentState } from '../workflows/messages';
 import { eventually, startDesk, type Desk } from './helpers/desk';
 import { letterAnswers } from './helpers/journeys';
-import { decideAs, handleOf, publish, step, submit, testService, waitForRow, type Submitted } from './helpers/workflow-services';
+import { decideAs, handleOf, publish, step, submit, testService, waitForRow, type Submitted, settled } from './helpers/workflow-services';
 
 let desk: Desk;
 const SERVICE = 'wf-visible';
@@ -39,6 +39,7 @@ test('the workflow is found by its tracking code and its Status search attribute
   await waitForRow(desk, request.code, (r) => r.status === 'pending_review', 'pending review');
   await decideAs(desk, request.code, 'dabir', 'approve');
   await findsOnly(`TrackingCode = '${request.code}' AND ${STATUS} = 'in_progress'`, request);
+  await settled(desk, request.code);
   await decideAs(desk, request.code, 'legal', 'reject', { reason: 'مدارک کافی نیست' });
   await findsOnly(`TrackingCode = '${request.code}' AND ${STATUS} = 'rejected' AND ExecutionStatus = 'Completed'`, request);
   expect(await listed(`TrackingCode = '${request.code}' AND ${STATUS} = 'pending_review'`)).toEqual([]);
@@ -64,7 +65,8 @@ test('the status query answers with where the request stands', async () => {
   expect(await handleOf(desk, request.code).query(currentState)).toEqual({
     status: 'pending_review', stepId: 'secretariat-review', awaiting: 'review', reviewRole: 'secretariat', departmentId: secretariat, letterNumber: null,
   });
-  const { letterNumber } = await decideAs(desk, request.code, 'dabir', 'approve');
+  await decideAs(desk, request.code, 'dabir', 'approve');
+  const { letter_number: letterNumber } = await settled(desk, request.code);
   const legal = (await desk.db('departments').where({ code: 'legal' }).first()).id;
   expect(await handleOf(desk, request.code).query(currentState)).toEqual({
     status: 'in_progress', stepId: 'department-review', awaiting: 'review', reviewRole: 'department', departmentId: legal, letterNumber,

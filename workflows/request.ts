@@ -2,26 +2,42 @@
 // Running requests replay this code: a change to what they do goes behind `wf.patched('<change-id>')`
 // (old path kept until no history needs it); test/workflow-versioning.test.ts replays recorded histories.
 import * as wf from '@temporalio/workflow';
-import { currentState, decide, paymentSettled, resubmit, surveyAnswered, type Refusal } from './messages';
-import { activities, RequestRun } from './run';
+import { answerSurvey, currentState, decide, paymentSettled, reply, resubmit, settlePayment, surveyAnswered, type Refusal } from './messages';
+import { activities, deciderOf, RequestRun } from './run';
 import * as steps from './steps';
-import type { Decision, RequestInput, RequestStatus } from './types';
+import type { Decision, RequestInput, RequestStatus, ReviewStep } from './types';
 
 function refuse(code: Refusal): never {
   throw wf.ApplicationFailure.create({ type: 'DecisionRefused', message: code, nonRetryable: true });
 }
 
-/** Checks a decision before it is accepted: the page shows the refusal at once. */
-function validateDecision(run: RequestRun, decision: Decision): void {
-  const step = run.reviewStep;
-  if (run.state.awaiting !== 'review' || !step) refuse('not-awaiting-review');
-  if (run.decision !== null) refuse('decision-in-progress');
+/** The department review the correspondence system answers for: the next department step once the letter is being registered. */
+function upcomingDepartmentStep(run: RequestRun): ReviewStep | null {
+  const all = run.service.steps;
+  const letterAt = all.findIndex((s, i) => s.type === 'register-letter' && i <= run.stepIndex);
+  if (letterAt < 0) return null;
+  const next = all.slice(run.stepIndex + 1).find((s): s is ReviewStep => s.type === 'review');
+  return next?.role === 'department' ? next : null;
+}
+
+/** The checks of one decision against one review step. */
+function checkDecision(run: RequestRun, step: ReviewStep, decision: Decision): void {
   const allowed = step.decisions ?? ['approve', 'reject', 'needs_info'];
   if (!allowed.includes(decision.kind)) refuse('decision-not-allowed');
   if ((decision.kind === 'reject' || decision.kind === 'needs_info') && !(decision.reason ?? '').trim()) refuse('reason-required');
   if (decision.kind === 'forward' && (!decision.forwardToDepartmentId || decision.forwardToDepartmentId === run.state.departmentId)) {
     refuse('forward-department-required');
   }
+  checkRole(run, step, decision);
+  // Two review steps of one request are decided by two people; admins are held to it too.
+  if (run.trusted && !step.sameDeciderAllowed) {
+    const decider = deciderOf(decision);
+    if (Object.entries(run.approvedBy).some(([stepId, who]) => stepId !== step.id && who === decider)) refuse('same-decider');
+  }
+}
+
+/** Whether this actor may decide this step at all. */
+function checkRole(run: RequestRun, step: ReviewStep, decision: Decision): void {
   const { role, departmentIds } = decision.actor;
   if (role === 'admin') return;
   // The correspondence system answers for the department its letter went to, and for nothing else.
@@ -32,6 +48,17 @@ function validateDecision(run: RequestRun, decision: Decision): void {
   if (step.role === 'secretariat' && role !== 'secretariat') refuse('role-not-allowed');
   if (step.role === 'supervisor' && role !== 'supervisor') refuse('role-not-allowed');
   if (step.role !== 'secretariat' && !departmentIds.includes(run.state.departmentId ?? -1)) refuse('not-your-department');
+}
+
+/** Checks a decision before it is accepted: the page shows the refusal at once. */
+function validateDecision(run: RequestRun, decision: Decision): void {
+  if (run.decision !== null || run.earlyDecision !== null) refuse('decision-in-progress');
+  const step = run.reviewStep;
+  if (run.state.awaiting === 'review' && step) return checkDecision(run, step, decision);
+  // An answer from the correspondence system may overtake the workflow on its way to the department step: it is kept.
+  const ahead = run.trusted && !run.finished && decision.actor.role === 'integration' ? upcomingDepartmentStep(run) : null;
+  if (!ahead) refuse('not-awaiting-review');
+  checkDecision(run, ahead, decision);
 }
 
 /** Where the request stands when its SLA mark is made: the supervisor of that department is the one told. */
@@ -64,21 +91,59 @@ async function watchSla(run: RequestRun): Promise<void> {
   }
 }
 
-export async function serviceRequest(input: RequestInput): Promise<RequestStatus> {
-  const run = new RequestRun(input);
-  let lastActor = 'system';
+function setHandlers(run: RequestRun, onDecision: (decision: Decision) => void): void {
   wf.setHandler(currentState, () => run.state);
   wf.setHandler(
     decide,
     async (decision) => {
-      run.decision = decision;
-      lastActor = decision.actor.username;
+      onDecision(decision);
       const ticket = ++run.decisionsReceived;
+      const action = run.takeTicket();
+      if (run.state.awaiting === 'review' && run.reviewStep) run.decision = decision;
+      else run.earlyDecision = decision;
+      if (run.trusted) {
+        await run.recorded(action);
+        // Kept for a department step the request never reached (it ended, or went back): the caller learns it was not applied.
+        if (run.earlyDecision === decision) refuse('not-awaiting-review');
+        const recorded = run.recordedState ?? run.state;
+        return { status: recorded.status, letterNumber: recorded.letterNumber };
+      }
       await wf.condition(() => run.decisionsSettled >= ticket || run.finished);
       return { status: run.state.status, letterNumber: run.state.letterNumber };
     },
     { validator: (decision) => validateDecision(run, decision) },
   );
+  wf.setHandler(
+    reply,
+    async (_reply) => {
+      const ticket = run.takeTicket();
+      run.resubmitted += 1;
+      await run.recorded(ticket);
+      return run.recordedState ?? run.state;
+    },
+    { validator: (_reply) => (run.state.awaiting === 'citizen' ? undefined : refuse('not-awaiting-reply')) },
+  );
+  wf.setHandler(
+    settlePayment,
+    async (outcome) => {
+      const ticket = run.takeTicket();
+      run.payment = outcome;
+      await run.recorded(ticket);
+      return run.recordedState ?? run.state;
+    },
+    { validator: (outcome) => (run.state.awaiting === 'payment' && run.paymentId === outcome.paymentId && outcome.paid ? undefined : refuse('not-awaiting-payment')) },
+  );
+  wf.setHandler(
+    answerSurvey,
+    async () => {
+      const ticket = run.takeTicket();
+      run.surveyDone = true;
+      await run.recorded(ticket);
+      return run.recordedState ?? run.state;
+    },
+    { validator: () => (run.state.awaiting === 'survey' && !run.surveyDone ? undefined : refuse('survey-not-open')) },
+  );
+  // Requests started before the updates keep receiving these in their histories.
   wf.setHandler(resubmit, () => {
     if (run.state.awaiting === 'citizen') run.resubmitted += 1;
   });
@@ -88,13 +153,23 @@ export async function serviceRequest(input: RequestInput): Promise<RequestStatus
   wf.setHandler(surveyAnswered, () => {
     run.surveyDone = true;
   });
+}
+
+export async function serviceRequest(input: RequestInput): Promise<RequestStatus> {
+  const run = new RequestRun(input);
+  let lastActor = 'system';
+  setHandlers(run, (decision) => {
+    lastActor = decision.actor.username;
+  });
 
   const sla = watchSla(run);
   await run.setStatus('submitted', { kind: 'submitted' });
-  const reviews = input.service.definition.steps.filter((s) => s.type === 'review');
+  const all = input.service.definition.steps;
+  const reviews = all.filter((s) => s.type === 'review');
   const lastReview = reviews[reviews.length - 1];
   let outcome: steps.StepOutcome = 'next';
-  for (const step of input.service.definition.steps) {
+  for (const [index, step] of all.entries()) {
+    run.stepIndex = index;
     switch (step.type) {
       case 'inquiry':
         outcome = await steps.inquiry(run, step);
@@ -120,9 +195,10 @@ export async function serviceRequest(input: RequestInput): Promise<RequestStatus
     }
     if (outcome === 'stop') break;
   }
-  if (outcome === 'next') await run.setStatus('closed', { awaiting: null });
+  if (outcome === 'next') await run.setStatus('closed', { awaiting: null, records: true });
   run.finished = true;
   run.decisionsSettled = run.decisionsReceived;
+  run.markRecorded();
   await sla;
   await wf.condition(wf.allHandlersFinished);
   return run.state.status;

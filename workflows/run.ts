@@ -1,12 +1,11 @@
 // The state of one running request and the few things every step does with it.
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { StatusKey } from './search-attributes';
 import { SMS_RETRY } from './sms-policy';
 import type { Decision, PaymentOutcome, RequestInput, RequestState, RequestStatus, ReviewStep, Step } from './types';
 
 const MINUTE = 60_000;
-export const StatusKey = defineSearchAttributeKey('Status', SearchAttributeType.KEYWORD);
 
 // Database writes: quick, retried until they succeed.
 const projection = wf.proxyActivities<Activities>({
@@ -21,11 +20,29 @@ const messaging = wf.proxyActivities<Activities>({
 
 export const activities = projection;
 
+/** Who decided: a staff member by id, the correspondence system by its client name. */
+export const deciderOf = (decision: Decision) => (decision.actor.role === 'integration' ? decision.actor.username : `staff:${decision.actor.staffId}`);
+
+/** Requests started since this change answer each action once it is recorded, keep replies that arrive early, and separate duties. */
+export const TRUSTED_ACTIONS_PATCH = 'actions-answered-when-recorded';
+
 export class RequestRun {
   readonly state: RequestState;
+  /** False only when replaying a request started before TRUSTED_ACTIONS_PATCH: it keeps its old path. */
+  readonly trusted: boolean;
   decision: Decision | null = null;
+  /** The correspondence system's answer that came before the department step began; applied when it begins. */
+  earlyDecision: Decision | null = null;
   decisionsReceived = 0;
   decisionsSettled = 0;
+  /** Every action (decision, reply, payment, survey answer) takes a ticket; its answer waits until `recorded` reaches it. */
+  actionsReceived = 0;
+  actionsRecorded = 0;
+  /** Who approved each review step (step id → decider), for separation of duties. */
+  readonly approvedBy: Record<string, string> = {};
+  stepIndex = -1;
+  /** The payment the request waits for now; a settlement for another one is refused. */
+  paymentId: string | null = null;
   resubmitted = 0;
   payment: PaymentOutcome | null = null;
   surveyDone = false;
@@ -40,6 +57,7 @@ export class RequestRun {
   private seq = 0;
 
   constructor(readonly input: RequestInput) {
+    this.trusted = wf.patched(TRUSTED_ACTIONS_PATCH);
     this.state = {
       status: 'submitted',
       stepId: null,
@@ -75,10 +93,39 @@ export class RequestRun {
     };
   }
 
+  /** Takes a ticket for an action the workflow accepted; its answer waits for `recorded(ticket)`. */
+  takeTicket(): number {
+    return ++this.actionsReceived;
+  }
+
+  async recorded(ticket: number): Promise<void> {
+    if (this.trusted) await wf.condition(() => this.actionsRecorded >= ticket || this.finished);
+  }
+
+  /** The state as last recorded for an action: what its answer reports, whatever the workflow did since. */
+  recordedState: RequestState | null = null;
+
+  /** What the pending action changed is now in the projection: its answer may go. */
+  markRecorded(): void {
+    this.actionsRecorded = this.actionsReceived;
+    this.recordedState = { ...this.state };
+  }
+
   async setStatus(
     status: RequestStatus,
-    opts: { step?: Step | null; awaiting?: RequestState['awaiting']; reason?: string; actor?: string; kind?: string; data?: Record<string, unknown> } = {},
+    opts: {
+      step?: Step | null;
+      awaiting?: RequestState['awaiting'];
+      reason?: string;
+      note?: string;
+      actor?: string;
+      kind?: string;
+      data?: Record<string, unknown>;
+      /** This write records the pending action: its answer may go now, before the SMS. */
+      records?: boolean;
+    } = {},
   ): Promise<void> {
+    const previous = this.state.status;
     this.state.status = status;
     this.state.stepId = opts.step?.id ?? this.state.stepId;
     this.state.awaiting = opts.awaiting ?? null;
@@ -94,15 +141,19 @@ export class RequestRun {
       reviewRole: this.state.reviewRole,
       departmentId: this.state.departmentId,
       reason: opts.reason,
+      note: opts.note,
       actor: opts.actor,
       data: opts.data,
     });
+    if (opts.records) this.markRecorded();
     const template = this.service.sms[status];
-    if (template) await this.sms(status, template, { reason: opts.reason ?? '' });
+    // One SMS per change of status: a forward, a reply or a new step in the same status says nothing new.
+    if (template && (!this.trusted || previous !== status || status === 'submitted')) await this.sms(status, template, { reason: opts.reason ?? '' });
   }
 
-  async event(kind: string, note?: string, data?: Record<string, unknown>, actor?: string): Promise<void> {
+  async event(kind: string, note?: string, data?: Record<string, unknown>, actor?: string, records = false): Promise<void> {
     await projection.recordEvent({ requestId: this.input.requestId, dedupeKey: this.nextKey(kind), kind, note, data, actor });
+    if (records) this.markRecorded();
   }
 
   async sms(purpose: string, template: string, extra: Record<string, unknown> = {}): Promise<void> {

@@ -1,7 +1,7 @@
 // One function per step type. Each returns 'next' to go on or 'stop' when the request has ended.
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { activities, RequestRun } from './run';
+import { activities, deciderOf, RequestRun } from './run';
 import { LETTER_REFUSED, type DeliverStep, type InquiryStep, type NotifyStep, type PaymentStep, type RegisterLetterStep, type ReviewStep, type SurveyStep } from './types';
 import { systemReasons } from './reasons';
 
@@ -40,6 +40,11 @@ export async function review(run: RequestRun, step: ReviewStep, isLastReview: bo
     if (run.state.status !== status || run.state.stepId !== step.id || run.state.awaiting !== 'review') {
       await run.setStatus(status, { step, awaiting: 'review' });
     }
+    // The correspondence system's answer that overtook the workflow is applied as this department step begins.
+    if (run.trusted && run.earlyDecision && step.role === 'department') {
+      run.decision = run.earlyDecision;
+      run.earlyDecision = null;
+    }
     await run.waitFor('review', () => run.decision !== null);
     const decision = run.decision!;
     run.decision = null;
@@ -49,11 +54,14 @@ export async function review(run: RequestRun, step: ReviewStep, isLastReview: bo
       case 'approve':
         // The note of the last approval is the organisation's reply, printed on the reply letter.
         if (decision.reason?.trim()) run.replyText = decision.reason.trim();
-        if (isLastReview) await run.setStatus('approved', { step, actor });
+        if (run.trusted) run.approvedBy[step.id] = deciderOf(decision);
+        if (isLastReview) await run.setStatus('approved', { step, actor, records: true });
+        // The step is passed: the projection leaves "awaiting review" at once, before the next step's work.
+        else if (run.trusted) await run.setStatus('in_progress', { step, actor, kind: 'approved_step', note: step.title, records: true });
         else await run.event('approved_step', step.title, undefined, actor);
         return 'next';
       case 'reject':
-        await run.setStatus('rejected', { step, reason: decision.reason, actor });
+        await run.setStatus('rejected', { step, reason: decision.reason, actor, records: true });
         return 'stop';
       case 'forward':
         run.state.departmentId = decision.forwardToDepartmentId!;
@@ -64,19 +72,23 @@ export async function review(run: RequestRun, step: ReviewStep, isLastReview: bo
           kind: 'forwarded',
           reason: decision.reason,
           data: { departmentId: decision.forwardToDepartmentId },
+          records: true,
         });
         continue;
       case 'needs_info': {
-        await run.setStatus('needs_info', { step, awaiting: 'citizen', reason: decision.reason, actor });
+        // Counted before the status write: a reply that arrives while it (or its SMS) is under way is not lost.
+        const repliesBefore = run.resubmitted;
+        await run.setStatus('needs_info', { step, awaiting: 'citizen', reason: decision.reason, actor, records: true });
         run.pauseClock();
-        const before = run.resubmitted;
+        const before = run.trusted ? repliesBefore : run.resubmitted;
         const answered = await run.waitFor('citizen', () => run.resubmitted > before, CITIZEN_REPLY_WINDOW_MS);
         await run.resumeClock();
         if (!answered) {
           await run.setStatus('expired', { step, reason: systemReasons.noReply() });
           return 'stop';
         }
-        await run.event('resubmitted', undefined, undefined, 'citizen');
+        if (run.trusted) await run.setStatus(status, { step, awaiting: 'review', actor: 'citizen', kind: 'resubmitted', records: true });
+        else await run.event('resubmitted', undefined, undefined, 'citizen');
         continue;
       }
     }
@@ -86,6 +98,7 @@ export async function review(run: RequestRun, step: ReviewStep, isLastReview: bo
 export async function payment(run: RequestRun, step: PaymentStep): Promise<StepOutcome> {
   const fee = run.service.fees.find((f) => f.key === step.fee)!;
   const paymentId = wf.uuid4();
+  run.paymentId = paymentId;
   const windowMs = step.deadlineSeconds ? step.deadlineSeconds * 1000 : (step.deadlineHours ?? 72) * 60 * 60 * 1000;
   await activities.openPayment({
     paymentId,
@@ -103,7 +116,11 @@ export async function payment(run: RequestRun, step: PaymentStep): Promise<StepO
     await run.setStatus('cancelled', { step, reason: systemReasons.unpaid() });
     return 'stop';
   }
-  await run.event('paid', fee.title, { paymentId, reference: run.payment?.reference, amountRials: fee.amountRials }, 'citizen');
+  const settled = { paymentId, reference: run.payment?.reference, amountRials: fee.amountRials };
+  // Paid is a change of status the citizen sees at once, not a note beside "awaiting payment".
+  if (run.trusted) await run.setStatus('in_progress', { step, kind: 'paid', note: fee.title, data: settled, actor: 'citizen', records: true });
+  else await run.event('paid', fee.title, settled, 'citizen');
+  run.paymentId = null;
   return 'next';
 }
 
@@ -169,6 +186,11 @@ export async function survey(run: RequestRun, step: SurveyStep): Promise<StepOut
   const template = run.service.sms.survey;
   if (template) await run.sms('survey', template, { link: `${run.input.publicUrl}/survey/${run.input.trackingCode}` });
   run.state.stepId = step.id;
+  // The survey is open from here, whatever came before (a delivery or not): the projection says so.
+  if (run.trusted) {
+    const closesAt = new Date(Date.now() + windowMs).toISOString();
+    await run.setStatus(run.state.status, { step, awaiting: 'survey', kind: 'survey_opened', data: { closesAt } });
+  }
   await run.waitFor('survey', () => run.surveyDone, windowMs);
   return 'next';
 }

@@ -2,23 +2,12 @@
 
 export type StepType = 'inquiry' | 'review' | 'payment' | 'register-letter' | 'deliver' | 'notify' | 'survey';
 
-export type RequestStatus =
-  | 'submitted'
-  | 'pending_review'
-  | 'needs_info'
-  | 'awaiting_payment'
-  | 'in_progress'
-  | 'approved'
-  | 'rejected'
-  | 'delivered'
-  | 'closed'
-  | 'cancelled'
-  | 'expired';
+import type { RequestStatus } from './statuses';
+
+export type { RequestStatus };
 
 /** The failure type of a letter the correspondence system refused for good (activities/external-letters.ts). */
 export const LETTER_REFUSED = 'LetterRefused';
-
-export const TERMINAL_STATUSES: RequestStatus[] = ['rejected', 'closed', 'cancelled', 'expired'];
 
 interface StepBase {
   id: string;
@@ -42,6 +31,8 @@ export interface ReviewStep extends StepBase {
   type: 'review';
   role: ReviewRole;
   decisions?: DecisionKind[];
+  /** Separation of duties is the rule: whoever approved another review step of the request may not decide this one, unless this is true. */
+  sameDeciderAllowed?: boolean;
 }
 
 export interface PaymentStep extends StepBase {

@@ -1,20 +1,17 @@
 // Filling a service's form: the form, the "check your answers" page, the submission and its confirmation.
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router } from 'express';
 import { currentServiceVersion } from '../../lib/catalog-sync';
 import { checkAnswers, type FieldError } from '../../lib/forms';
 import { translate, type Locale } from '../../lib/i18n';
 import type { ServiceDefinition } from '../../workflows/types';
+import { requireCitizen } from '../access';
+import { DraftAlreadySubmitted } from '../submission';
 import { departmentOptions, readableAnswers } from '../answers';
 import type { AppContext } from '../context';
 import { missingRequiredDocuments, saveDraftUploads } from '../draft-documents';
 import { documentInputs, documentListItem, draftDocuments } from '../documents';
 import { missingServiceError } from '../service-availability';
 import { readMultipart } from '../uploads';
-
-export function requireCitizen(req: Request, res: Response, next: NextFunction) {
-  if (req.citizen) return next();
-  res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
-}
 
 function formFields(def: ServiceDefinition, answers: Record<string, string>, errors: FieldError[], departments: { value: string; label: string }[], locale: Locale) {
   return def.fields.map((field) => {
@@ -102,8 +99,15 @@ export function applyRoutes(ctx: AppContext): Router {
     if (errors.length) return res.redirect(303, `/services/${service.definition.id}/apply`);
     const uploaded = await draftDocuments(ctx.db, req.citizen!.id, service.definition.id);
     if (missingRequiredDocuments(service.definition.documents, uploaded).length) return res.redirect(303, `/services/${service.definition.id}/apply`);
-    const { trackingCode } = await ctx.submitRequest({ citizenId: req.citizen!.id, mobile: req.citizen!.mobile, service, answers });
-    res.redirect(303, `/requests/${trackingCode}/submitted`);
+    try {
+      const { trackingCode } = await ctx.submitRequest({ citizenId: req.citizen!.id, mobile: req.citizen!.mobile, service, answers, draftId: draft.id });
+      res.redirect(303, `/requests/${trackingCode}/submitted`);
+    } catch (error) {
+      if (!(error instanceof DraftAlreadySubmitted)) throw error;
+      // A second click on «ارسال»: the first one made the request; show its confirmation.
+      const made = await ctx.db('requests').where({ citizen_id: req.citizen!.id, service_id: service.definition.id }).orderBy('id', 'desc').first('tracking_code');
+      res.redirect(303, made ? `/requests/${made.tracking_code}/submitted` : '/requests');
+    }
   });
 
   return router;

@@ -5,8 +5,7 @@ import { audit } from '../audit';
 import type { AppContext } from '../context';
 import { notFound } from '../errors';
 import { findRequest, type RequestRow } from '../request-reader';
-import { requireStaff } from './staff-login';
-import { canSee } from './staff-requests';
+import { canSee, requireStaff } from '../access';
 
 type Assigned = RequestRow & { assigned_to: number | null; closed_at: Date | null };
 

@@ -5,7 +5,7 @@ import { audit } from '../audit';
 import { documentStoreFor, type DocumentRow } from '../documents';
 import { notFound, UserError } from '../errors';
 import { sendFile } from '../file-responses';
-import { canSee } from './staff-requests';
+import { canSee } from '../access';
 
 export function documentRoutes(ctx: AppContext): Router {
   const router = Router();

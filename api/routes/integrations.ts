@@ -11,7 +11,7 @@ import { documentStoreFor } from '../documents';
 import { notFound, UserError } from '../errors';
 import { sendFile } from '../file-responses';
 import { findRequest } from '../request-reader';
-import { refusalOf } from './staff-requests';
+import { refusalOf } from '../decision-refusals';
 
 /** What the correspondence system may say about a letter, and which decision (if any) it makes for the department. */
 const REPLY_DECISIONS: Record<string, DecisionKind | null> = {
@@ -84,8 +84,9 @@ export function integrationRoutes(ctx: AppContext): Router {
       .returning('id');
     const kind = REPLY_DECISIONS[reply.status];
     let decided: DecisionKind | null = null;
-    // Only a request waiting in its department is the correspondence system's to decide; elsewhere the reply is on file only.
-    if (kind && !request.closed_at && request.awaiting === 'review' && request.review_role === 'department') {
+    // The workflow decides whether the answer counts (now, or when its department step begins) or refuses it, whatever the projection says.
+    // A repeated call (same reply id) was handed over the first time: it is not sent again.
+    if (kind && inserted.length) {
       const decision: Decision = { kind, reason: reply.text || undefined, actor: { staffId: 0, username: actor, role: 'integration', departmentIds: [] } };
       try {
         // The same update id on a repeated call: Temporal applies the decision once.

@@ -6,7 +6,7 @@ import { currentServiceVersion } from '../../lib/catalog-sync';
 import type { AppContext } from '../context';
 import { notFound, UserError } from '../errors';
 import { citizenTimeline, findRequest, requestHistory } from '../request-reader';
-import { listServices } from './catalog';
+import { listServices } from '../catalog-list';
 
 const openApiFile = path.resolve(__dirname, '..', 'openapi.json');
 

@@ -5,7 +5,7 @@ import type { AppContext } from '../context';
 import { notFound, UserError } from '../errors';
 import { createPaymentSettlement, duePayment, type PaymentRow } from '../payments';
 import { findRequest } from '../request-reader';
-import { requireCitizen } from './apply';
+import { requireCitizen } from '../access';
 
 const TOKEN = /^[\w-]{8,100}$/;
 

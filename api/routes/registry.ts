@@ -10,9 +10,9 @@ import { notFound } from '../errors';
 import { seesPersonalData, shownAnswer } from '../personal-data';
 import { serviceSnapshot, type RequestRow } from '../request-reader';
 import { letterNumberOf, letterSlug, registryFilters, registryPage, seesWholeRegistry } from '../registry-search';
-import { requireStaff } from './staff-login';
+import { canSee, requireStaff } from '../access';
+import { refusalOf } from '../decision-refusals';
 import { staffNameOf } from '../request-file';
-import { canSee, refusalOf } from './staff-requests';
 
 const REFERRED = ['forwarded', 'noted'];
 

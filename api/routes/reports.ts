@@ -1,6 +1,7 @@
 // Reports per service and per department for admins (everything) and supervisors (their departments).
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { translate, type Locale } from '../../lib/i18n';
+import { REQUEST_STATUSES } from '../../workflows/statuses';
 import { barChart } from '../report-charts';
 import type { AppContext } from '../context';
 import { jalaliRange } from '../date-range';
@@ -8,7 +9,7 @@ import { notFound } from '../errors';
 import { buildReport, reportCsv, type ReportFilter, type ReportRow } from '../reports';
 import { audit } from '../audit';
 
-const STATUSES = ['submitted', 'pending_review', 'needs_info', 'awaiting_payment', 'in_progress', 'approved', 'rejected', 'delivered', 'closed', 'cancelled', 'expired'];
+const STATUSES: string[] = [...REQUEST_STATUSES];
 
 function requireManager(req: Request, res: Response, next: NextFunction) {
   if (!req.staff) return res.redirect(303, `/staff/login?next=${encodeURIComponent(req.originalUrl)}`);

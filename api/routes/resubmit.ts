@@ -5,18 +5,19 @@ import { Router, type Response } from 'express';
 import type { DocumentMime } from '../../lib/file-types';
 import type { FieldError } from '../../lib/forms';
 import { workflowIdFor } from '../../lib/temporal';
-import { resubmit } from '../../workflows/messages';
+import { reply } from '../../workflows/messages';
 import { hasUndeliveredReply, replyDocuments, replyPage, type ReplyForm } from '../citizen-documents';
 import type { AppContext } from '../context';
 import { documentStoreFor, MAX_DOCUMENTS_PER_REQUEST, storeDocument } from '../documents';
+import { refusalOf } from '../decision-refusals';
 import { notFound } from '../errors';
 import { findRequest, serviceSnapshot, type RequestRow } from '../request-reader';
 import { checkUpload, inputName, readMultipart, tooLargeError } from '../uploads';
-import { requireCitizen } from './apply';
+import { requireCitizen } from '../access';
 
 const MAX_NOTE = 2000;
 /** A citizen waits this long at most for Temporal before being told to try again. */
-const SIGNAL_DEADLINE_MS = 5_000;
+const REPLY_DEADLINE_MS = 5_000;
 
 export function resubmitRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -73,14 +74,16 @@ export function resubmitRoutes(ctx: AppContext): Router {
 
     try {
       const handle = ctx.temporal.workflow.getHandle(workflowIdFor(request.tracking_code));
-      await ctx.temporal.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () => handle.signal(resubmit, { note: note || undefined }));
+      // The workflow accepts the reply only while it waits for one, and answers once the request is back in review.
+      await ctx.temporal.withDeadline(Date.now() + REPLY_DEADLINE_MS, () => handle.executeUpdate(reply, { args: [{ note: note || undefined }] }));
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) {
         ctx.log.error({ trackingCode: request.tracking_code }, 'a request waiting for the citizen has no running workflow');
         return answer(res, 409, request, { notice: 'resubmit.notWaiting' });
       }
+      if (refusalOf(error)) return answer(res, 409, request, { notice: 'resubmit.notWaiting' });
       // What was sent is saved; only the word to the workflow is missing, and sending again delivers it.
-      ctx.log.warn({ err: error, trackingCode: request.tracking_code }, 'could not signal a resubmission');
+      ctx.log.warn({ err: error, trackingCode: request.tracking_code }, 'could not deliver a reply to its workflow');
       res.set('Retry-After', '10');
       return answer(res, 503, request, { notice: 'resubmit.savedTryAgain' });
     }

@@ -4,7 +4,7 @@ import type { AppContext } from '../context';
 import { notFound } from '../errors';
 import { sendFile } from '../file-responses';
 import { findRequest } from '../request-reader';
-import { requireCitizen } from './apply';
+import { requireCitizen } from '../access';
 
 export function resultRoutes(ctx: AppContext): Router {
   const router = Router();

@@ -1,16 +1,11 @@
 // Staff sign in with username and password (argon2id); repeated failures lock the account for a while.
 import argon2 from 'argon2';
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router } from 'express';
 import { audit } from '../audit';
 import type { AppContext } from '../context';
 
 export const MAX_FAILED_LOGINS = 5;
 export const LOCKOUT_MS = 15 * 60 * 1000;
-
-export function requireStaff(req: Request, res: Response, next: NextFunction) {
-  if (req.staff) return next();
-  res.redirect(303, `/staff/login?next=${encodeURIComponent(req.originalUrl)}`);
-}
 
 const safeStaffNext = (value: unknown) => (typeof value === 'string' && /^\/(staff|admin)(\/[\w\-./?=&%]*)?$/.test(value) ? value : '/staff');
 

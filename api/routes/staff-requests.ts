@@ -1,12 +1,12 @@
 // Behind the counter: the inbox of my departments, a request's file, and decisions on it.
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { Router, type Request } from 'express';
 import type { Locale } from '../../lib/i18n';
 import { toLatinDigits } from '../../lib/persian';
 import { workflowIdFor } from '../../lib/temporal';
-import { decide, REFUSALS, type Refusal } from '../../workflows/messages';
+import { decide } from '../../workflows/messages';
+import { isRequestStatus, REQUEST_STATUSES } from '../../workflows/statuses';
+import { isWorking } from '../request-progress';
 import type { Decision, DecisionKind, InquiryStep } from '../../workflows/types';
 import { applyAssigneeFilter, assigneeFilterOf, assignmentPanel, slaCountdown } from '../assignment';
 import { departmentOptions, readableAnswers } from '../answers';
@@ -19,26 +19,11 @@ import { notFound, UserError } from '../errors';
 import { seesPersonalData, shownAnswer, shownMobile } from '../personal-data';
 import { inquiryFacts, staffHistory, type InquiryRow } from '../request-file';
 import { findRequest, requestHistory, serviceSnapshot, type RequestRow } from '../request-reader';
-import { requireStaff } from './staff-login';
+import { canSee, requireStaff } from '../access';
+import { refusalOf } from '../decision-refusals';
 
 const PAGE = 25;
-const OPEN = ['submitted', 'pending_review', 'needs_info', 'awaiting_payment', 'in_progress', 'approved', 'delivered'];
 const DECISIONS: DecisionKind[] = ['approve', 'reject', 'needs_info', 'forward'];
-
-export function canSee(req: Request, request: Pick<RequestRow, 'department_id'>): boolean {
-  const staff = req.staff!;
-  return staff.role === 'admin' || (request.department_id !== null && staff.departmentIds.includes(request.department_id));
-}
-
-/** Why Temporal refused a decision, as one of the codes pages translate. */
-export function refusalOf(error: unknown): Refusal | null {
-  if (error instanceof WorkflowNotFoundError) return 'not-awaiting-review';
-  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === 'DecisionRefused') {
-    return REFUSALS.includes(error.cause.message as Refusal) ? (error.cause.message as Refusal) : null;
-  }
-  if (/already completed|workflow execution already completed/i.test(String((error as Error)?.message))) return 'not-awaiting-review';
-  return null;
-}
 
 export function staffRequestRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -52,7 +37,7 @@ export function staffRequestRoutes(ctx: AppContext): Router {
 
   router.get('/staff', async (req, res) => {
     const staff = req.staff!;
-    const status = typeof req.query.status === 'string' && OPEN.concat(['rejected', 'closed', 'cancelled', 'expired']).includes(req.query.status) ? req.query.status : '';
+    const status = isRequestStatus(req.query.status) ? req.query.status : '';
     const serviceId = typeof req.query.service === 'string' ? req.query.service.slice(0, 64) : '';
     const sla = ['on_time', 'warning', 'breached'].includes(String(req.query.sla)) ? String(req.query.sla) : '';
     const who = assigneeFilterOf(req.query.who);
@@ -100,7 +85,7 @@ export function staffRequestRoutes(ctx: AppContext): Router {
       requests: page.map((r: { closed_at: Date | null; sla_due_at: Date }) => ({ ...r, countdown: r.closed_at ? '' : slaCountdown(r.sla_due_at, now, holidays, res.locals.locale), overdue: !r.closed_at && new Date(r.sla_due_at) < now })),
       filters: { status, service: serviceId, sla, who, find },
       escalated,
-      statuses: OPEN.concat(['rejected', 'closed', 'cancelled', 'expired']),
+      statuses: REQUEST_STATUSES,
       services,
       next: more ? encodeCursor([new Date(last.sla_due_at).toISOString(), last.id]) : null,
       done: DECISIONS.includes(req.query.done as DecisionKind) ? req.query.done : null,
@@ -133,8 +118,8 @@ export function staffRequestRoutes(ctx: AppContext): Router {
       answers,
       events,
       inquiries: inquiries.map((i: InquiryRow) => {
-        const step = service.steps.find((s): s is InquiryStep => s.id === i.step_id && s.type === 'inquiry');
-        return { ...i, title: step?.title ?? i.agency, facts: inquiryFacts(i, step, service, request.answers, request.applicant_name, full, locale) };
+        const inquiryStep = service.steps.find((s): s is InquiryStep => s.id === i.step_id && s.type === 'inquiry');
+        return { ...i, title: inquiryStep?.title ?? i.agency, facts: inquiryFacts(i, inquiryStep, service, request.answers, request.applicant_name, full, locale) };
       }),
       history: await staffHistory(ctx.db, events, locale),
       sms,
@@ -146,6 +131,7 @@ export function staffRequestRoutes(ctx: AppContext): Router {
       department: departments.find((d) => d.id === request.department_id),
       forwardTargets: departments.filter((d) => d.id !== request.department_id && d.code !== 'secretariat'),
       decisions: allowed,
+      working: isWorking(request),
       smsToken: randomUUID(),
       smsMax: STAFF_SMS_MAX,
       assignment: await assignmentPanel(ctx.db, req.staff!, request, req.query.assigned),
@@ -164,9 +150,16 @@ export function staffRequestRoutes(ctx: AppContext): Router {
   router.post('/staff/requests/:code/decision', async (req, res) => {
     const request = await visibleRequest(req);
     const kind = String(req.body.kind ?? '') as DecisionKind;
-    if (!DECISIONS.includes(kind)) throw new UserError(400, 'errors.badRequest');
     const reason = String(req.body.reason ?? '').trim().slice(0, 2000);
     const target = Number(req.body.forwardTo);
+    // What the clerk chose comes back as chosen: nothing is pre-selected, nothing typed is lost.
+    const decisionForm = { kind: DECISIONS.includes(kind) ? kind : null, reason, forwardTo: Number.isSafeInteger(target) && target > 0 ? target : null };
+    if (!decisionForm.kind) {
+      return res.status(422).render(
+        'staff/request',
+        await requestPage(req, request, { refusal: 'staffRequest.errors.chooseDecision', refusalField: 'kind', decisionForm: { ...decisionForm, kindError: 'staffRequest.errors.chooseDecision' } }),
+      );
+    }
     // Only an existing department can receive a request; anything else is left for the workflow to refuse.
     const forwardTo = Number.isSafeInteger(target) && target > 0 && (await ctx.db('departments').where({ id: target }).first('id')) ? target : undefined;
     const staff = req.staff!;
@@ -180,15 +173,21 @@ export function staffRequestRoutes(ctx: AppContext): Router {
       const result = await ctx.temporal.workflow.getHandle(workflowIdFor(request.tracking_code)).executeUpdate(decide, { args: [decision] });
       await audit(ctx.db, req, `decision_${kind}`, { requestId: request.id, reason: reason || undefined, forwardTo, resultStatus: result.status });
       // A request routed to another department leaves my view: back to the inbox, with word of what happened.
+      // A secretariat approval always routes it on (the letter goes to a department a moment later).
       const after = (await findRequest(ctx.db, request.tracking_code))!;
-      if (canSee(req, after)) res.redirect(303, `/staff/requests/${request.tracking_code}?done=${kind}`);
+      const routedOn = kind === 'forward' || (kind === 'approve' && request.review_role === 'secretariat');
+      if (!routedOn && canSee(req, after)) res.redirect(303, `/staff/requests/${request.tracking_code}?done=${kind}`);
       else res.redirect(303, `/staff?done=${kind}&code=${request.tracking_code}`);
     } catch (error) {
       const refusal = refusalOf(error);
       if (!refusal) throw error;
       await audit(ctx.db, req, 'decision_refused', { requestId: request.id, kind, refusal });
       const fresh = (await findRequest(ctx.db, request.tracking_code))!;
-      res.status(409).render('staff/request', await requestPage(req, fresh, { refusal: `refusals.${refusal}`, reasonInput: reason }));
+      const reasonError = refusal === 'reason-required' ? `refusals.${refusal}` : undefined;
+      res.status(409).render(
+        'staff/request',
+        await requestPage(req, fresh, { refusal: `refusals.${refusal}`, refusalField: reasonError ? 'reason' : undefined, decisionForm: { ...decisionForm, reasonError } }),
+      );
     }
   });
 

@@ -1,17 +1,24 @@
-// The satisfaction survey a citizen is sent after delivery: one answer per request, within the service's window.
-import { WorkflowNotFoundError } from '@temporalio/client';
+// The satisfaction survey: one answer per request, accepted while the request's workflow holds the survey open.
 import { Router, type Request, type Response } from 'express';
 import { translate, type Locale } from '../../lib/i18n';
 import { workflowIdFor } from '../../lib/temporal';
-import { surveyAnswered } from '../../workflows/messages';
+import { answerSurvey } from '../../workflows/messages';
 import type { ServiceDefinition } from '../../workflows/types';
 import type { AppContext } from '../context';
+import { refusalOf } from '../decision-refusals';
 import { notFound } from '../errors';
 import { findRequest, serviceSnapshot, type RequestRow } from '../request-reader';
 import { checkSurvey, surveyStateOf, type SurveyError, type SurveyInput, type SurveyState } from '../survey-answers';
-import { requireCitizen } from './apply';
+import { requireCitizen } from '../access';
 
 const SCALE = ['1', '2', '3', '4', '5'];
+
+/** Rolls the answer back: another answer came first, or the workflow no longer holds the survey open. */
+class SurveyNotSaved extends Error {
+  constructor(readonly outcome: 'answered' | 'refused') {
+    super(outcome);
+  }
+}
 
 interface LoadedSurvey {
   request: RequestRow;
@@ -65,17 +72,7 @@ export function surveyRoutes(ctx: AppContext): Router {
     if (!request || request.citizen_id !== req.citizen!.id) throw notFound();
     const service = await serviceSnapshot(ctx.db, request);
     if (!service.steps.some((s) => s.type === 'survey')) throw notFound();
-    return { request, service, ...(await surveyStateOf(ctx.db, request, service)) };
-  };
-
-  /** The workflow waits for this to close the request; telling it twice does no harm. */
-  const tellWorkflow = async (request: RequestRow) => {
-    if (request.status !== 'delivered') return;
-    try {
-      await ctx.temporal.workflow.getHandle(workflowIdFor(request.tracking_code)).signal(surveyAnswered);
-    } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError)) throw error;
-    }
+    return { request, service, ...(await surveyStateOf(ctx.db, request)) };
   };
 
   const render = (res: Response, status: number, loaded: LoadedSurvey, input: SurveyInput | null = null, errors: SurveyError[] = [], refusal?: string) =>
@@ -89,25 +86,39 @@ export function surveyRoutes(ctx: AppContext): Router {
     const loaded = await load(req);
     if (loaded.state === 'closed') return render(res, 410, loaded, null, [], 'survey.closed');
     if (loaded.state === 'not-yet') return render(res, 409, loaded, null, [], 'survey.notYet');
-    if (loaded.state === 'answered') {
-      await tellWorkflow(loaded.request);
-      return render(res, 409, loaded, null, [], 'survey.alreadyAnswered');
-    }
+    if (loaded.state === 'never') return render(res, 409, loaded, null, [], 'survey.never');
+    if (loaded.state === 'answered') return render(res, 409, loaded, null, [], 'survey.alreadyAnswered');
     const { input, errors } = checkSurvey(loaded.service, req.body ?? {});
     if (errors.length) return render(res, 422, loaded, input, errors);
-    const inserted = await ctx.db('surveys')
-      .insert({
-        request_id: loaded.request.id,
-        service_id: loaded.request.service_id,
-        rating: Number(input.rating),
-        comment: input.comment || null,
-        answers: JSON.stringify(input.answers),
-      })
-      .onConflict('request_id')
-      .ignore()
-      .returning('id');
-    if (!inserted.length) return render(res, 409, { ...loaded, state: 'answered' }, null, [], 'survey.alreadyAnswered');
-    await tellWorkflow(loaded.request);
+    // The answer is kept only if the workflow accepts it: both happen, or neither.
+    let outcome: 'saved' | 'answered' | 'refused' = 'saved';
+    try {
+      await ctx.db.transaction(async (trx) => {
+        const inserted = await trx('surveys')
+          .insert({
+            request_id: loaded.request.id,
+            service_id: loaded.request.service_id,
+            rating: Number(input.rating),
+            comment: input.comment || null,
+            answers: JSON.stringify(input.answers),
+          })
+          .onConflict('request_id')
+          .ignore()
+          .returning('id');
+        if (!inserted.length) throw new SurveyNotSaved('answered');
+        try {
+          await ctx.temporal.workflow.getHandle(workflowIdFor(loaded.request.tracking_code)).executeUpdate(answerSurvey, { updateId: `survey-${loaded.request.id}` });
+        } catch (error) {
+          if (refusalOf(error)) throw new SurveyNotSaved('refused');
+          throw error;
+        }
+      });
+    } catch (error) {
+      if (!(error instanceof SurveyNotSaved)) throw error;
+      outcome = error.outcome;
+    }
+    if (outcome === 'answered') return render(res, 409, { ...loaded, state: 'answered' }, null, [], 'survey.alreadyAnswered');
+    if (outcome === 'refused') return render(res, 409, { ...(await load(req)) }, null, [], 'survey.closed');
     res.redirect(303, `/survey/${loaded.request.tracking_code}`);
   });
 

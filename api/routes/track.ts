@@ -1,12 +1,14 @@
 // Following a request: my requests, one request, and public tracking by code and mobile.
 import { Router } from 'express';
 import { toLatinDigits } from '../../lib/persian';
+import { isClosingStatus } from '../../workflows/statuses';
+import { isWorking } from '../request-progress';
 import { decodeCursor, keysetPage, type AppContext } from '../context';
 import { citizenRequestExtras } from '../citizen-documents';
 import { notFound } from '../errors';
 import { duePayment, paymentNotice } from '../payments';
 import { citizenTimeline, findRequest, requestHistory, serviceSnapshot, type RequestRow } from '../request-reader';
-import { requireCitizen } from './apply';
+import { requireCitizen } from '../access';
 
 const PAGE = 20;
 
@@ -32,7 +34,8 @@ export function trackRoutes(ctx: AppContext): Router {
       payment,
       full,
       timeline: citizenTimeline(events),
-      open: !['rejected', 'closed', 'cancelled', 'expired'].includes(request.status),
+      open: !isClosingStatus(request.status),
+      working: full && isWorking(request),
     };
   };
 

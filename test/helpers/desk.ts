@@ -18,6 +18,8 @@ import { createLogger } from '../../lib/log';
 import type { Metrics } from '../../lib/metrics';
 import { startSandbox } from '../../scripts/sandbox';
 
+export { eventually } from '../../scripts/stack/people';
+
 export interface Desk {
   db: Db;
   config: Config;
@@ -95,17 +97,6 @@ export async function startDesk(overrides: Record<string, string> = {}, parts: D
       await db.destroy();
     },
   };
-}
-
-/** Polls until `check` returns something truthy; the value is returned. */
-export async function eventually<T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
 }
 
 let mobileCounter = 0;

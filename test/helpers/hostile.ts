@@ -1,6 +1,6 @@
 // Sending what a browser never would: paths exactly as written (no `..` folding), any body, any header.
 import http from 'node:http';
-import type { Browser } from './browser';
+import type { Browser } from '../../scripts/stack/http-browser';
 
 export interface RawAnswer {
   status: number;

@@ -1,6 +1,6 @@
 // Steps shared by the integration tests: a form sent with a file, an API key made on the admin page.
 import { randomBytes } from 'node:crypto';
-import type { Browser } from './browser';
+import type { Browser } from '../../scripts/stack/http-browser';
 
 /** A small but real PDF: the desk judges files by their first bytes. */
 export function pdfBytes(label = randomBytes(8).toString('hex')): Buffer {

@@ -4,8 +4,7 @@ import { surveyAnswered, paymentSettled, resubmit } from '../../workflows/messag
 import { eventually, type Desk } from './desk';
 import { letterAnswers } from './journeys';
 import {
-  decideAs, departmentId, eventsOf, fault, handleOf, publish, step, submit, testFee, testService, waitForRow, waitForState,
-} from './workflow-services';
+  decideAs, departmentId, eventsOf, fault, handleOf, publish, step, submit, testFee, testService, waitForRow, waitForState, settled } from './workflow-services';
 
 export interface FinishedRun {
   name: string;
@@ -34,10 +33,12 @@ async function letterJourney(desk: Desk): Promise<FinishedRun> {
   const request = await submit(desk, 'wf-replay-letter', letterAnswers('legal'));
   await waitForRow(desk, request.code, (r) => r.status === 'pending_review', 'pending review');
   await decideAs(desk, request.code, 'dabir', 'approve');
+  await settled(desk, request.code);
   await decideAs(desk, request.code, 'legal', 'needs_info', { reason: 'پیوست را بفرستید' });
   await handleOf(desk, request.code).signal(resubmit, { note: 'فرستادم' });
   await waitForState(desk, request.code, (s) => s.awaiting === 'review', 'back in review');
   await decideAs(desk, request.code, 'legal', 'forward', { forwardToDepartmentId: await departmentId(desk, 'hr'), reason: 'موضوع اداری است' });
+  await settled(desk, request.code);
   await decideAs(desk, request.code, 'hr', 'approve');
   await waitForState(desk, request.code, (s) => s.awaiting === 'survey', 'waiting for the survey');
   await handleOf(desk, request.code).signal(surveyAnswered);

@@ -75,6 +75,11 @@ export function waitForRow(desk: Desk, code: string, check: (row: Record<string,
   }, timeoutMs, `${code}: ${what}`);
 }
 
+/** A decision answers once it is recorded; this waits for the automatic steps after it: the request waits for someone again, or has ended. */
+export function settled(desk: Desk, code: string, timeoutMs = 20_000) {
+  return waitForRow(desk, code, (r) => r.awaiting !== null || r.closed_at !== null, 'the request to settle', timeoutMs);
+}
+
 /** Waits until the workflow's own state (the status query) satisfies `check`. */
 export function waitForState(desk: Desk, code: string, check: (state: RequestState) => boolean, what: string, timeoutMs = 20_000) {
   return eventually(async () => {
@@ -117,7 +122,7 @@ export async function activityAttempts(desk: Desk, code: string, activityType: s
 }
 
 /** Makes a sandbox service fail on purpose (sandbox/faults.ts). */
-export async function fault(desk: Desk, target: string, kind: 'down' | 'reject' | 'slow' | 'ok', times?: number): Promise<void> {
+export async function fault(desk: Desk, target: string, kind: 'down' | 'reject' | 'slow' | 'hold' | 'ok', times?: number): Promise<void> {
   const response = await fetch(`${desk.sandboxUrl}/control/faults`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -1,4 +1,4 @@
-// Handlebars with the desk's helpers: translations, Persian digits, Jalali dates; shared by pages and issued documents.
+// The Handlebars helpers every template uses (pages and issued documents): translation, Persian digits, Jalali dates.
 import Handlebars from 'handlebars';
 import { translate, type Locale } from './i18n';
 import { formatJalaliDate, formatJalaliDateTime } from './jalali';
