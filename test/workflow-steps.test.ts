@@ -61,7 +61,7 @@ test('a settled payment moves the request on: certificate issued, notify SMS sen
   expect(outbox.map((m) => m.purpose)).toEqual(['delivered', 'tell', 'survey']);
   expect(outbox.every((m) => m.status === 'sent' && m.attempts === 1)).toBe(true);
   const phone = await smsTo(desk, request.mobile);
-  expect(phone.filter((m) => m.body === `درخواست ${request.code} به مرحله پایانی رسید.`)).toHaveLength(1);
+  expect(phone.filter((m) => m.body === `درخواست ${toPersianDigits(request.code)} به مرحله پایانی رسید.`)).toHaveLength(1);
   expect(phone.filter((m) => m.body.includes(`/survey/${request.code}`))).toHaveLength(1);
 
   await handle.signal(surveyAnswered);

@@ -3,7 +3,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { toPersianDigits } from '../../lib/persian';
 import { decideOnPage, follow, Journey, launchChromium, newVisitor, staffSignsIn } from '../helpers/chromium';
 import { startDesk, uniqueMobile, type Desk } from '../helpers/desk';
 import { submitWithDocument } from '../helpers/integrations';
@@ -91,7 +90,8 @@ test('the reports fit a desk and a phone, draw their charts with text alternativ
   const chart = page.locator('svg.chart').first();
   expect(await chart.getAttribute('role')).toBe('img');
   expect(await page.locator('svg.chart rect').count()).toBeGreaterThan(0);
-  expect(await page.locator('svg.chart desc').first().textContent()).toContain(toPersianDigits('4'));
+  // Other test files share the database: the description names this file's service with a Persian count.
+  expect(await page.locator('svg.chart desc').first().textContent()).toMatch(/ارسال نامه به سازمان: [۰-۹]+/);
   expect(await page.locator('.charts svg.chart').count()).toBeGreaterThan(1);
   await page.goto(`${desk.url}/staff/reports?from=1405-99-99`);
   await journey.saw(page, 'reports-bad-date');
