@@ -22,11 +22,19 @@ const OUTAGE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01'
 // date is no date): the sender's input is at fault.
 const BAD_VALUE_CODES = new Set(['22021', '22P05', '22P02', '22007', '22008', '22003']);
 
-function isOutage(error: unknown): boolean {
-  const e = error as { code?: string; name?: string; message?: string };
-  if (e?.code && OUTAGE_CODES.has(e.code)) return true;
-  if (e?.name === 'KnexTimeoutError') return true;
-  return /Connection terminated|connect ECONNREFUSED|UNAVAILABLE|DEADLINE_EXCEEDED/.test(String(e?.message ?? ''));
+// gRPC status codes of a Temporal server that is restarting or out of reach: UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED.
+const GRPC_OUTAGE_CODES = new Set([14, 4, 10]);
+
+/** An outage anywhere in the cause chain: the Temporal client wraps the gRPC error of a restarting server in its own. */
+function isOutage(error: unknown, depth = 0): boolean {
+  const e = error as { code?: string | number; name?: string; message?: string; cause?: unknown };
+  if (!e || depth > 5) return false;
+  if (typeof e.code === 'string' && OUTAGE_CODES.has(e.code)) return true;
+  if (typeof e.code === 'number' && GRPC_OUTAGE_CODES.has(e.code)) return true;
+  // The client gave up waiting for an update's answer: whether it went through is unknown, so the clerk tries again.
+  if (e.name === 'KnexTimeoutError' || e.name === 'WorkflowUpdateRPCTimeoutOrCancelledError') return true;
+  if (/Connection terminated|connect ECONNREFUSED|UNAVAILABLE|DEADLINE_EXCEEDED/.test(String(e.message ?? ''))) return true;
+  return isOutage(e.cause, depth + 1);
 }
 
 export function errorHandler(log: Logger) {

@@ -56,7 +56,12 @@ test('the secretariat approves: the letter gets a number, goes to the chosen dep
   expect(decided.status).toBe(200);
   expect(textOf(decided.html)).toContain('درخواست تأیید شد');
 
-  const request = await desk.db('requests').where({ tracking_code: code }).first();
+  // The clerk is answered once the approval is recorded; the letter and its SMS follow.
+  expect((await desk.db('requests').where({ tracking_code: code }).first()).status).toBe('in_progress');
+  const request = await eventually(async () => {
+    const row = await desk.db('requests').where({ tracking_code: code }).first();
+    return row.awaiting === 'review' ? row : null;
+  }, 20_000, 'the department step');
   const legal = await desk.db('departments').where({ code: 'legal' }).first();
   expect(request.status).toBe('in_progress');
   expect(request.department_id).toBe(legal.id);

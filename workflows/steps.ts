@@ -65,6 +65,8 @@ export async function review(run: RequestRun, step: ReviewStep, isLastReview: bo
         return 'stop';
       case 'forward':
         run.state.departmentId = decision.forwardToDepartmentId!;
+        // Open for the next decision from the moment the projection says so.
+        if (run.trusted) run.reviewStep = step;
         await run.setStatus(status, {
           step,
           awaiting: 'review',
@@ -87,7 +89,10 @@ export async function review(run: RequestRun, step: ReviewStep, isLastReview: bo
           await run.setStatus('expired', { step, reason: systemReasons.noReply() });
           return 'stop';
         }
-        if (run.trusted) await run.setStatus(status, { step, awaiting: 'review', actor: 'citizen', kind: 'resubmitted', records: true });
+        if (run.trusted) {
+          run.reviewStep = step;
+          await run.setStatus(status, { step, awaiting: 'review', actor: 'citizen', kind: 'resubmitted', records: true });
+        }
         else await run.event('resubmitted', undefined, undefined, 'citizen');
         continue;
       }

@@ -154,6 +154,9 @@ export function staffRequestRoutes(ctx: AppContext): Router {
     const target = Number(req.body.forwardTo);
     // What the clerk chose comes back as chosen: nothing is pre-selected, nothing typed is lost.
     const decisionForm = { kind: DECISIONS.includes(kind) ? kind : null, reason, forwardTo: Number.isSafeInteger(target) && target > 0 ? target : null };
+    if (!decisionForm.kind && request.awaiting !== 'review') {
+      return res.status(409).render('staff/request', await requestPage(req, request, { refusal: 'refusals.not-awaiting-review' }));
+    }
     if (!decisionForm.kind) {
       return res.status(422).render(
         'staff/request',

@@ -70,8 +70,10 @@ test('the secretariat approves, rejects with a reason and asks for more informat
   expect(new URL(page.url()).pathname).toBe('/staff');
   await journey.saw(page, 'inbox-after-approve');
   expect(await text(page, '.notice.success')).toBe(`درخواست تأیید شد. ${toPersianDigits(approved.code)}`);
-  await waitForStatus(desk, approved.code, 'in_progress');
-  const { letter_number: letterNumber } = await desk.db('requests').where({ tracking_code: approved.code }).first('letter_number');
+  const { letter_number: letterNumber } = await eventually(async () => {
+    const row = await desk.db('requests').where({ tracking_code: approved.code }).first('letter_number');
+    return row?.letter_number ? row : null;
+  }, 20_000, 'the letter number');
   expect(letterNumber).toMatch(/^14\d\d\/\d{3}\/\d{4}$/);
 
   // Reject with a reason: the request stays on the page, rejected, and the reason reaches the citizen.
@@ -113,4 +115,30 @@ test('the secretariat approves, rejects with a reason and asks for more informat
   await follow(page, 'main a[href$="/print"]');
   await journey.saw(page, 'registry-print');
   expect(await text(page, '.letter-foot')).toContain('زهرا محمدی (دبیرخانه)');
+}, JOURNEY_TIMEOUT_MS);
+
+test('a reject refused for its missing reason comes back still a reject; with the reason typed it ends rejected, never approved', async () => {
+  const journey = new Journey('staff-refused-reject');
+  const { code, mobile } = await freshLetter();
+  const { page } = await newVisitor(browser, 'desk');
+  await staffSignsIn(page, desk, 'dabir', journey);
+  await page.goto(`${desk.url}/staff/requests/${code}`);
+  // Nothing is chosen for the clerk.
+  for (const kind of ['approve', 'reject', 'needs_info']) expect(await page.isChecked(`#kind-${kind}`)).toBe(false);
+  await page.check('#kind-reject');
+  await follow(page, 'section.decision button[type=submit]');
+  await journey.saw(page, 'reject-without-reason');
+  expect(await text(page, '.error-summary')).toContain('دلیل را بنویسید');
+  expect(await page.isChecked('#kind-reject')).toBe(true);
+  expect(await page.isChecked('#kind-approve')).toBe(false);
+  // The clerk types the reason into the page that came back and presses the button again.
+  await page.fill('#reason', 'امضای متقاضی در نامه نیست');
+  await follow(page, 'section.decision button[type=submit]');
+  await journey.saw(page, 'reject-with-reason');
+  expect(await text(page, '.notice.success')).toBe('درخواست رد شد و دلیل آن برای متقاضی پیامک شد.');
+  expect(await text(page, 'dl.facts .status')).toBe('رد شده');
+  const row = await desk.db('requests').where({ tracking_code: code }).first('status', 'id');
+  expect(row.status).toBe('rejected');
+  expect(await desk.db('audit_log').where({ request_id: row.id }).whereLike('action', 'decision_%').orderBy('id').pluck('action')).toEqual(['decision_refused', 'decision_reject']);
+  await eventually(async () => (await smsTo(desk, mobile)).some((m) => m.body.includes('امضای متقاضی در نامه نیست')), 20_000, 'the rejection SMS');
 }, JOURNEY_TIMEOUT_MS);

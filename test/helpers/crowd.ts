@@ -39,8 +39,13 @@ export async function submitCrowd(stack: OwnStack, count: number, mobilePrefix =
   });
 }
 
+/** Requests in `status` whose automatic steps are done: they wait for someone again, or have ended. */
 export async function countWithStatus(stack: OwnStack, crowd: CrowdRequest[], status: string): Promise<number> {
-  const [{ count }] = await stack.db('requests').whereIn('id', crowd.map((r) => r.requestId)).where({ status }).count({ count: '*' });
+  const [{ count }] = await stack.db('requests')
+    .whereIn('id', crowd.map((r) => r.requestId))
+    .where({ status })
+    .where((b) => b.whereNotNull('awaiting').orWhereNotNull('closed_at'))
+    .count({ count: '*' });
   return Number(count);
 }
 

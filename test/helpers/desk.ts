@@ -28,6 +28,8 @@ export interface Desk {
   sandbox: Awaited<ReturnType<typeof startSandbox>>['sandbox'];
   temporal: Client;
   worker: Worker;
+  /** Stops the worker (in-flight tasks finish or are retried) and starts a new one on the same queue, as a deploy or a crash would. */
+  restartWorker(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -65,13 +67,15 @@ export async function startDesk(overrides: Record<string, string> = {}, parts: D
   const db = createDb(config.databaseUrl!);
   const log = parts.log ?? createLogger('silent');
   const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const worker = await Worker.create({
-    connection,
-    taskQueue: config.temporal.taskQueue,
-    workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! },
-    activities: createActivities({ db, sms: smsProviderFromConfig(config.sms), inquiries: httpInquiryClient(config.agencies), documents: createDocumentStore(config), metrics: parts.workerMetrics, letterRegistry: letterRegistryFromConfig(config) }),
-  });
-  const running = worker.run();
+  const newWorker = () =>
+    Worker.create({
+      connection,
+      taskQueue: config.temporal.taskQueue,
+      workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! },
+      activities: createActivities({ db, sms: smsProviderFromConfig(config.sms), inquiries: httpInquiryClient(config.agencies), documents: createDocumentStore(config), metrics: parts.workerMetrics, letterRegistry: letterRegistryFromConfig(config) }),
+    });
+  let worker = await newWorker();
+  let running = worker.run();
   const clientConnection = await Connection.connect({ address: config.temporal.address });
   const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
   const app = createApp({ db, temporal, config, log, sessions: createSessions(db, false), submitRequest: createSubmitter(db, temporal, config, parts.webMetrics), metrics: parts.webMetrics });
@@ -83,7 +87,15 @@ export async function startDesk(overrides: Record<string, string> = {}, parts: D
     sandboxUrl,
     sandbox: sandbox.sandbox,
     temporal,
-    worker,
+    get worker() {
+      return worker;
+    },
+    async restartWorker() {
+      worker.shutdown();
+      await running;
+      worker = await newWorker();
+      running = worker.run();
+    },
     async stop() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

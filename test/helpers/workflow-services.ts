@@ -75,9 +75,19 @@ export function waitForRow(desk: Desk, code: string, check: (row: Record<string,
   }, timeoutMs, `${code}: ${what}`);
 }
 
-/** A decision answers once it is recorded; this waits for the automatic steps after it: the request waits for someone again, or has ended. */
+/**
+ * An action answers once it is recorded; this waits for the automatic steps after it: the request waits for someone
+ * again (or has ended) and the workflow has nothing in flight, no activity (an SMS) and no task.
+ */
 export function settled(desk: Desk, code: string, timeoutMs = 20_000) {
-  return waitForRow(desk, code, (r) => r.awaiting !== null || r.closed_at !== null, 'the request to settle', timeoutMs);
+  return eventually(async () => {
+    const row = await requestRow(desk, code);
+    if (!row || (row.awaiting === null && row.closed_at === null)) return null;
+    const { raw } = await handleOf(desk, code).describe();
+    if ((raw.pendingActivities ?? []).length || raw.pendingWorkflowTask) return null;
+    const again = await requestRow(desk, code);
+    return again.awaiting === row.awaiting && again.status === row.status ? again : null;
+  }, timeoutMs, `${code}: the request to settle`);
 }
 
 /** Waits until the workflow's own state (the status query) satisfies `check`. */
