@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type Handlebars from 'handlebars';
+import { toPersianDigitsInHtml } from '../lib/persian';
 import { createHandlebars } from '../lib/handlebars';
 
 const TEMPLATE = path.resolve(__dirname, '..', 'views', 'documents', 'deliverable.hbs');
@@ -20,5 +21,6 @@ export interface DeliverableContent {
 
 export function renderDeliverable(content: DeliverableContent): string {
   compiled ??= createHandlebars().compile(fs.readFileSync(TEMPLATE, 'utf8'));
-  return compiled({ ...content, locale: 'fa', dir: 'rtl' });
+  // A Persian document: every digit of its text Persian, the verification link as it must be typed.
+  return toPersianDigitsInHtml(compiled({ ...content, locale: 'fa', dir: 'rtl' }));
 }

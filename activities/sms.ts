@@ -6,6 +6,7 @@ import type { SmsProvider } from '../adapters/sms';
 import { PermanentError } from '../adapters/http';
 import type { Db } from '../lib/db';
 import type { Metrics } from '../lib/metrics';
+import { toPersianDigitsInWords } from '../lib/persian';
 import { renderText } from '../lib/text-template';
 import { SMS_MAX_ATTEMPTS } from '../workflows/sms-policy';
 
@@ -20,10 +21,13 @@ export interface SmsRequest {
   secretVars?: string[];
 }
 
+/** Messages are Persian: their digits are Persian too, except in links and other Latin words. */
+const smsText = (template: string, vars: Record<string, unknown>) => toPersianDigitsInWords(renderText(template, vars));
+
 function storedCopy(request: SmsRequest): string {
   const masked = { ...request.vars };
   for (const name of request.secretVars ?? []) masked[name] = '••••••';
-  return renderText(request.template, masked);
+  return smsText(request.template, masked);
 }
 
 /** The attempt number Temporal is on; 1 when called outside an activity (tests, scripts). */
@@ -53,7 +57,7 @@ export function createSmsActivities(db: Db, provider: SmsProvider, metrics?: Met
       if (row.status === 'sent') return 'already-sent';
       await db('sms_outbox').where({ id: row.id }).increment('attempts', 1);
       try {
-        const body = renderText(request.template, request.vars);
+        const body = smsText(request.template, request.vars);
         const { providerMessageId } = await provider.send({ to: row.mobile, body, dedupeKey: row.dedupe_key });
         await db('sms_outbox')
           .where({ id: row.id })

@@ -65,6 +65,7 @@ export function createApp(ctx: AppContext): express.Express {
   );
   app.use('/static/fonts', express.static(path.join(root, 'node_modules', 'vazirmatn', 'fonts', 'webfonts'), { maxAge: '30d', immutable: true }));
   app.use('/static', express.static(path.join(root, 'public'), { maxAge: production ? '1d' : 0 }));
+  app.get('/favicon.ico', (_req, res) => res.type('image/x-icon').set('Cache-Control', 'public, max-age=86400').sendFile(path.join(root, 'public', 'favicon.ico')));
   app.use(requestTiming(ctx.metrics));
   app.use(requestLogger(ctx.log));
   app.use(TRACKED_PATHS, bindTrackingCode);
@@ -85,6 +86,12 @@ export function createApp(ctx: AppContext): express.Express {
     res.locals.staff = req.staff;
     res.locals.path = req.path;
     res.locals.otherLocale = locale === 'fa' ? 'en' : 'fa';
+    // A page rendered with a 4xx or 5xx says so in its title, before anything else.
+    const render = res.render.bind(res) as (...args: unknown[]) => void;
+    res.render = ((...args: unknown[]) => {
+      res.locals.failed = res.statusCode >= 400;
+      render(...args);
+    }) as typeof res.render;
     next();
   });
   app.use(ctx.sessions.csrf);

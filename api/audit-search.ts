@@ -47,6 +47,28 @@ export function actionLabel(locale: Locale, action: string): string {
   return hasKey(locale, `admin.audit.actions.${action}`) ? translate(locale, `admin.audit.actions.${action}`) : action;
 }
 
+// Values that are codes of the desk read as their words.
+const CODED: Record<string, string> = { refusal: 'refusals', kind: 'decisions', status: 'status', resultStatus: 'status', role: 'admin.roles', outcome: 'registry.outcome' };
+
+function detailValue(locale: Locale, key: string, value: unknown): string {
+  if (typeof value === 'boolean') return translate(locale, value ? 'common.yes' : 'common.no');
+  if (Array.isArray(value)) return value.map((v) => detailValue(locale, key, v)).join(translate(locale, 'documents.listSeparator'));
+  if (value && typeof value === 'object') return Object.entries(value).map(([k, v]) => `${k}: ${detailValue(locale, k, v)}`).join(translate(locale, 'documents.listSeparator'));
+  const text = String(value ?? '');
+  const prefix = CODED[key];
+  return prefix && hasKey(locale, `${prefix}.${text}`) ? translate(locale, `${prefix}.${text}`) : text;
+}
+
+/** An action's details as labelled values; the request itself is the row's tracking code. */
+export function detailRows(locale: Locale, details: Record<string, unknown>): { label: string; value: string }[] {
+  return Object.entries(details)
+    .filter(([key, value]) => key !== 'requestId' && value !== null && value !== undefined && value !== '')
+    .map(([key, value]) => ({
+      label: hasKey(locale, `admin.audit.details.${key}`) ? translate(locale, `admin.audit.details.${key}`) : translate(locale, 'admin.audit.details.other'),
+      value: detailValue(locale, key, value),
+    }));
+}
+
 export async function auditPage(db: Db, filters: AuditFilters, after: unknown, limit: number, locale: Locale) {
   const rows = (await auditQuery(db, filters, after, limit)) as AuditRow[];
   const page = rows.slice(0, limit);
@@ -55,7 +77,7 @@ export async function auditPage(db: Db, filters: AuditFilters, after: unknown, l
     entries: page.map((r) => ({
       ...r,
       what: actionLabel(locale, r.action),
-      details: r.details && Object.keys(r.details).length ? JSON.stringify(r.details) : '',
+      details: detailRows(locale, r.details ?? {}),
     })),
     next: rows.length > limit ? encodeCursor([last.cursor_at, last.id]) : null,
   };

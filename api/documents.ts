@@ -90,6 +90,7 @@ export function documentListItem(doc: DocumentRow, cardDocuments: RequiredDocume
     title: card?.title ?? translate(locale, 'documents.additional'),
     name: doc.original_name,
     type: translate(locale, `fileTypes.${doc.mime}`),
+    isImage: doc.mime.startsWith('image/'),
     sizeKb: Math.max(1, Math.ceil(doc.size_bytes / 1024)),
     uploadedBy: doc.uploaded_by,
     createdAt: doc.created_at,

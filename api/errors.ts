@@ -77,6 +77,8 @@ export function errorHandler(log: Logger) {
       res.status(status).type('application/problem+json').json({ type: 'about:blank', title: message, status, code: messageKey });
       return;
     }
-    res.status(status).render('error', { title: message, message, status });
+    // A 4xx is one sentence; a 5xx also says that nothing saved was lost.
+    const heading = status >= 500 ? translate(locale, 'errors.serverHeading') : message;
+    res.status(status).render('error', { heading, detail: status >= 500 ? message : null, pageTitleText: heading, status });
   };
 }

@@ -1,7 +1,8 @@
 // Sessions live in PostgreSQL (any web replica can serve any visitor); the cookie holds only a random token.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Db } from '../lib/db';
+import { csrfRefusal, readsUploads } from './csrf';
 
 export const SESSION_COOKIE = 'pk_session';
 export const CSRF_COOKIE = 'pk_csrf';
@@ -78,7 +79,7 @@ export function createSessions(db: Db, secureCookies: boolean) {
     res.clearCookie(SESSION_COOKIE, cookieOptions);
   }
 
-  /** Double-submit token: a random cookie the page repeats in a hidden field (or `?_csrf=` on uploads). */
+  /** Double-submit token: a random cookie the page repeats in a hidden field, never in the address. */
   function csrf(req: Request, res: Response, next: NextFunction) {
     let token = req.cookies?.[CSRF_COOKIE];
     if (typeof token !== 'string' || token.length !== 48) {
@@ -87,10 +88,10 @@ export function createSessions(db: Db, secureCookies: boolean) {
     }
     res.locals.csrfToken = token;
     if (req.method === 'GET' || req.method === 'HEAD' || req.path.startsWith('/api/')) return next();
-    const sent = String(req.body?._csrf ?? req.query._csrf ?? '');
-    const ok = sent.length === token.length && timingSafeEqual(Buffer.from(sent), Buffer.from(token));
-    if (!ok) return next(Object.assign(new Error('csrf'), { status: 403, messageKey: 'errors.csrf' }));
-    next();
+    // A file upload's fields are read by its own route, which checks the token with csrfAfterUpload before anything else;
+    // a multipart post anywhere else is refused, its token unread.
+    if (req.is('multipart/form-data')) return next(readsUploads(req.path) ? undefined : csrfRefusal({}, token));
+    next(csrfRefusal(req.body, token));
   }
 
   return { load, start, end, csrf };

@@ -1,11 +1,12 @@
 // Reading multipart forms with files: memory only, a hard size limit, and each file judged by its content.
 import type { Request, Response } from 'express';
 import multer, { MulterError } from 'multer';
-import { nameMatchesType, safeFileName, sniffDocumentType, type DocumentMime } from '../lib/file-types';
+import { safeFileName, sniffDocumentType, type DocumentMime } from '../lib/file-types';
 import { translate, type Locale } from '../lib/i18n';
 import type { RequiredDocument } from '../workflows/types';
 import type { FieldError } from '../lib/forms';
 import { UserError } from './errors';
+import { csrfAfterUpload } from './csrf';
 
 /** No single upload is ever held in memory beyond this, whatever a service card says. */
 export const HARD_LIMIT_BYTES = 20 * 1024 * 1024;
@@ -39,6 +40,11 @@ export function readMultipart(req: Request, res: Response, documents: RequiredDo
   }).fields(documents.map((d) => ({ name: inputName(d.key), maxCount: 1 })));
   return new Promise((resolve, reject) => {
     parser(req, res, (error?: unknown) => {
+      try {
+        csrfAfterUpload(req, res);
+      } catch (refusal) {
+        return reject(refusal as Error);
+      }
       const body = { ...((req.body as Record<string, unknown> | undefined) ?? {}) };
       if (error instanceof MulterError && error.code === 'LIMIT_FILE_SIZE') return resolve({ body, files: [], tooLargeField: error.field ?? null });
       if (error instanceof MulterError) return reject(new UserError(400, 'errors.badRequest'));
@@ -74,7 +80,7 @@ export function checkUpload(doc: RequiredDocument, file: UploadedFile, locale: L
   if (file.bytes.length > doc.maxSizeKb * 1024) return { ok: false, error: tooLargeError(doc) };
   const mime = sniffDocumentType(file.bytes);
   if (!mime) return fail('documents.errors.unknownType');
-  if (!nameMatchesType(file.originalName, mime)) return fail('documents.errors.mislabelled', { actual: translate(locale, `fileTypes.${mime}`) });
+  // The bytes decide: a real PNG named ".jpg" is a PNG, accepted when the card accepts PNG, and stored as one.
   if (!doc.acceptedTypes.includes(mime)) return fail('documents.errors.notAccepted');
   return { ok: true, mime, name: safeFileName(file.originalName, mime) };
 }

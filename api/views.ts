@@ -1,7 +1,8 @@
-// Handlebars pages: one layout, partials, and the helpers that make numbers and dates Persian.
+// Handlebars pages: one layout, partials, and Persian digits in every Persian page's text.
 import fs from 'node:fs';
 import path from 'node:path';
 import type Handlebars from 'handlebars';
+import { toPersianDigitsInHtml } from '../lib/persian';
 import { createHandlebars } from '../lib/handlebars';
 
 export const viewsDir = path.resolve(__dirname, '..', 'views');
@@ -28,11 +29,13 @@ export function createViewEngine(cache: boolean) {
   return (file: string, data: object, callback: (error: Error | null, html?: string) => void) => {
     try {
       if (!cache) loadPartials();
-      const locals = data as { layout?: string | false };
+      const locals = data as { layout?: string | false; locale?: string };
+      // One digits rule: whatever the data holds, a Persian page shows Persian digits.
+      const shown = (html: string) => (locals.locale === 'en' ? html : toPersianDigitsInHtml(html));
       const body = template(file)(data);
-      if (locals.layout === false) return callback(null, body);
+      if (locals.layout === false) return callback(null, shown(body));
       const layout = path.join(viewsDir, 'layouts', `${locals.layout ?? 'main'}.hbs`);
-      callback(null, template(layout)({ ...data, body }));
+      callback(null, shown(template(layout)({ ...data, body })));
     } catch (error) {
       callback(error as Error);
     }

@@ -37,10 +37,12 @@ export function nameMatchesType(name: string, mime: DocumentMime): boolean {
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069"*:<>?|]/g;
 const MAX_NAME = 120;
 
-/** The last part of whatever path the browser sent, without control or direction-override characters, with the type's extension. */
+/** The last part of whatever path the browser sent, without control or direction-override characters, with the extension of its true type. */
 export function safeFileName(raw: string, mime: DocumentMime): string {
   const base = raw.normalize('NFC').split(/[\\/]/).pop() ?? '';
   let name = base.replace(UNSAFE, '').replace(/\s+/g, ' ').replace(/^[\s.]+/, '').trim();
+  // A PNG saved as "scan.jpg" is a PNG: its name says so from now on.
+  if (!nameMatchesType(name, mime)) name = name.replace(/\.[A-Za-z0-9]{1,5}$/, '');
   if (extensionOf(name) === null) name = name ? `${name}.${EXTENSIONS[mime][0]}` : `document.${EXTENSIONS[mime][0]}`;
   if (name.length > MAX_NAME) {
     const extension = `.${extensionOf(name)}`;

@@ -25,6 +25,8 @@ export function checkAnswers(
     let value = typeof raw === 'string' ? raw : Array.isArray(raw) ? String(raw[raw.length - 1] ?? '') : '';
     value = field.type === 'textarea' ? value.replace(/\r\n/g, '\n').trim() : normalizePersianText(value);
     if (DIGIT_TYPES.has(field.type)) value = toLatinDigits(value).replace(field.type === 'jalali-date' ? /\s/g : /[\s-]/g, '');
+    // A code with a pattern (personnel number, licence plate) is a code: typed in any digits, stored in Latin ones.
+    else if (field.pattern && field.type !== 'textarea') value = toLatinDigits(value);
     if (field.type === 'checkbox') value = value ? 'yes' : '';
     answers[field.key] = value;
     const fail = (messageKey: string, vars: Record<string, unknown> = {}) => errors.push({ key: field.key, messageKey, vars: { label: field.label, ...vars } });

@@ -2,7 +2,10 @@
 import Handlebars from 'handlebars';
 import { translate, type Locale } from './i18n';
 import { formatJalaliDate, formatJalaliDateTime } from './jalali';
-import { formatRials, toPersianDigits } from './persian';
+import { formatNumber, formatRials, toPersianDigits } from './persian';
+
+// Answers that are codes read left to right, isolated inside a Persian line.
+const CODE_FIELDS = new Set(['national-code', 'postal-code', 'mobile', 'number', 'jalali-date']);
 
 function localeOf(options: Handlebars.HelperOptions): Locale {
   return (options.data?.root?.locale as Locale) ?? 'fa';
@@ -42,7 +45,11 @@ export function createHandlebars(): typeof Handlebars {
   hb.registerHelper('multiply', (a: unknown, b: unknown) => Number(a) * Number(b));
   hb.registerHelper('add', (a: unknown, b: unknown) => Number(a) + Number(b));
   hb.registerHelper('urlencode', (value: unknown) => encodeURIComponent(String(value ?? '')));
-  hb.registerHelper('json', (value: unknown) => JSON.stringify(value, null, 2));
+  hb.registerHelper('number', (value: unknown, options: Handlebars.HelperOptions) =>
+    value === null || value === undefined || value === '' ? '' : formatNumber(Number(value), localeOf(options)),
+  );
+  // Catalogue content, department and staff names are written in Persian: on an English page they keep their language and direction.
+  hb.registerHelper('faText', (options: Handlebars.HelperOptions) => new hb.SafeString(localeOf(options) === 'fa' ? '' : ' lang="fa" dir="rtl"'));
+  hb.registerHelper('isCode', (type: unknown) => CODE_FIELDS.has(String(type)));
   return hb;
 }
-

@@ -1,6 +1,7 @@
 // Every string the desk shows lives in locales/; Persian first, English complete.
 import en from '../locales/en.json';
 import fa from '../locales/fa.json';
+import { formatNumber, toPersianDigitsInWords } from './persian';
 
 export type Locale = 'fa' | 'en';
 export const LOCALES: Locale[] = ['fa', 'en'];
@@ -14,9 +15,15 @@ function lookup(catalog: unknown, key: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** A value put into a sentence: quantities formatted for the locale, digits Persian in Persian sentences. */
+function shownVar(locale: Locale, value: unknown): string {
+  if (typeof value === 'number' && Number.isFinite(value)) return formatNumber(value, locale);
+  return locale === 'fa' ? toPersianDigitsInWords(String(value)) : String(value);
+}
+
 export function translate(locale: Locale, key: string, vars: Record<string, unknown> = {}): string {
   const text = lookup(catalogs[locale], key) ?? lookup(catalogs.fa, key) ?? key;
-  return text.replace(/\{(\w+)\}/g, (_, name: string) => (vars[name] === undefined ? `{${name}}` : String(vars[name])));
+  return text.replace(/\{(\w+)\}/g, (_, name: string) => (vars[name] === undefined ? `{${name}}` : shownVar(locale, vars[name])));
 }
 
 export function hasKey(locale: Locale, key: string): boolean {

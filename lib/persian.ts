@@ -95,3 +95,48 @@ export function maskNationalCode(code: string): string {
   if (digits.length < 7) return '*'.repeat(digits.length);
   return `${digits.slice(0, 3)}****${digits.slice(-3)}`;
 }
+
+/**
+ * Digits of a Persian text in Persian, word by word: a word with Latin letters in it (an identifier such as
+ * "test-letter-6a5", an e-mail or web address) is a code and keeps its digits; HTML entities are left whole.
+ */
+export function toPersianDigitsInWords(s: string): string {
+  return s.replace(/\S+/g, (word) =>
+    /[A-Za-z]/.test(word.replace(/&#?\w+;/g, '')) ? word : word.replace(/(&#?\w+;)|[0-9]/g, (d, entity: string | undefined) => entity ?? toPersianDigits(d)),
+  );
+}
+
+const SKIPPED_ELEMENTS = new Set(['script', 'style', 'textarea', 'pre', 'code', 'kbd', 'samp']);
+const VOID_ELEMENTS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
+
+/**
+ * A Persian page's text with Persian digits: only text between tags changes, never attributes, entities,
+ * scripts or elements marked `data-latin` or `lang="en"` (e-mail, IP addresses, URLs, English quotations).
+ */
+export function toPersianDigitsInHtml(html: string): string {
+  let skipping: { tag: string; depth: number } | null = null;
+  return html.replace(/(<!--[\s\S]*?-->|<[^>]*>)|([^<]+)/g, (_whole, tag: string | undefined, text: string | undefined) => {
+    if (tag !== undefined) {
+      const m = /^<(\/?)([a-zA-Z][\w-]*)/.exec(tag);
+      if (!m) return tag;
+      const name = m[2].toLowerCase();
+      const closing = m[1] === '/';
+      const selfClosing = tag.endsWith('/>') || VOID_ELEMENTS.has(name);
+      if (skipping) {
+        if (name === skipping.tag && !selfClosing) skipping.depth += closing ? -1 : 1;
+        if (skipping.depth === 0) skipping = null;
+      } else if (!closing && !selfClosing && (SKIPPED_ELEMENTS.has(name) || /\sdata-latin(?=[\s=>/])/.test(tag) || /\slang="en"/.test(tag))) {
+        skipping = { tag: name, depth: 1 };
+      }
+      return tag;
+    }
+    return skipping ? text! : toPersianDigitsInWords(text!);
+  });
+}
+
+const NUMBER_FORMATS = { fa: new Intl.NumberFormat('fa-IR'), en: new Intl.NumberFormat('en-US') };
+
+/** A quantity as the locale writes it: '۵٬۰۰۰' in Persian, '5,000' in English. */
+export function formatNumber(n: number, locale: 'fa' | 'en'): string {
+  return NUMBER_FORMATS[locale].format(n);
+}

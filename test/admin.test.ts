@@ -1,7 +1,7 @@
 // Running the desk's people: departments, staff accounts, and the audit history of what everyone did.
 import { auditQuery, type AuditFilters } from '../api/audit-search';
 import { DAY_MS, formatJalaliDate } from '../lib/jalali';
-import { toPersianDigits } from '../lib/persian';
+import { toLatinDigits, toPersianDigits } from '../lib/persian';
 import { Browser, textOf } from '../scripts/stack/http-browser';
 import { createStaff, routedLetter, uniqueName } from './helpers/back-office';
 import { startDesk, type Desk } from './helpers/desk';
@@ -174,7 +174,8 @@ test('the audit history is searched by username, action, tracking code and Jalal
   const id = await createStaff(desk, admin, { username, displayName: 'کارمند پرکار', role: 'reviewer', departments: ['hr'], password: 'busy-password-1' });
   await desk.db('audit_log').insert(Array.from({ length: 60 }, (_, i) => ({ staff_id: id, action: 'view_letter', ip: '10.0.0.1', details: JSON.stringify({ n: i }) })));
   const first = await search({ staff: username, action: 'view_letter' });
-  const numbers = (html: string) => [...html.matchAll(/\{&quot;n&quot;:(\d+)\}/g)].map((m) => Number(m[1]));
+  // The entry's details read as a labelled value, in Persian digits.
+  const numbers = (html: string) => [...html.matchAll(/<dd><bdi>([۰-۹]+)<\/bdi><\/dd>/g)].map((m) => Number(toLatinDigits(m[1])));
   const next = /href="\/admin\/audit\?([^"]*after[^"]*)"/.exec(first.html)![1].replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
   const second = await admin.get(`/admin/audit?${next}`);
   const all = [...numbers(first.html), ...numbers(second.html)];

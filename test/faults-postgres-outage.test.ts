@@ -1,5 +1,6 @@
 // PostgreSQL is stopped for ten seconds under a running desk: every page and API call says "come back
 // in a moment" (503, Persian, Retry-After), never 500; the desk recovers by itself; nothing saved is lost.
+import { toLatinDigits } from '../lib/persian';
 import { translate } from '../lib/i18n';
 import { textOf, type Browser } from '../scripts/stack/http-browser';
 import { eventually } from './helpers/desk';
@@ -94,7 +95,7 @@ test('with PostgreSQL stopped for 10 s the desk answers 503 in Persian, never 50
 
   // The confirmed request is still there and its workflow carried on.
   await waitForStatus(stack, confirmed.code, 'pending_review', 120_000);
-  expect((await smsTo(stack, confirmed.mobile)).filter((m) => m.body.includes(confirmed.code))).toHaveLength(1);
+  expect((await smsTo(stack, confirmed.mobile)).filter((m) => toLatinDigits(m.body).includes(confirmed.code))).toHaveLength(1);
 
   // The submission that met the outage made no request; the draft waited, and submitting again works.
   const requestsOf = async (mobile: string) => stack.db('requests').where({ mobile }).pluck('tracking_code');

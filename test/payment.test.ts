@@ -7,6 +7,7 @@ import type { ServiceDefinition } from '../workflows/types';
 import { Browser, textOf } from '../scripts/stack/http-browser';
 import { eventually, startDesk, uniqueMobile, type Desk } from './helpers/desk';
 import { loginCitizen, loginStaff, smsTo, statusOf, waitForStatus } from './helpers/journeys';
+import { toLatinDigits } from '../lib/persian';
 
 let desk: Desk;
 const certificate: ServiceDefinition = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'service-catalog', 'service-record-certificate.json'), 'utf8'));
@@ -179,7 +180,7 @@ test('a request not paid by the deadline is cancelled and the citizen is told by
     return all.length ? all : null;
   });
   expect(told).toHaveLength(1);
-  expect(told[0].body).toContain(code);
+  expect(toLatinDigits(told[0].body)).toContain(code);
 
   const page = await citizen.get(`/requests/${code}`);
   expect(textOf(page.html)).toContain('لغو شده');

@@ -55,10 +55,11 @@ test('an admin sees volume, median and p90 processing time, deadline compliance,
   expect(text).toContain('خدمت گزارش آزمایشی');
   // 9 finished: times 1..9 h → median 5, p90 8.2; 1 of 9 breached → 88.9 %; 2 of 9 rejected → 22.2 %; ratings 5,4,3 → 4
   expect(text).toMatch(/خدمت گزارش آزمایشی ۱۰ /);
-  expect(text).toContain('۸۸.۹٪');
-  expect(text).toContain('۲۲.۲٪');
+  // Decimals as Intl.NumberFormat writes them in Persian.
+  expect(text).toContain('۸۸٫۹٪');
+  expect(text).toContain('۲۲٫۲٪');
   expect(text).toContain(' ۵ ');
-  expect(text).toContain('۸.۲');
+  expect(text).toContain('۸٫۲');
   expect(text).toContain('۴');
   expect(page.html).toContain('<svg class="chart"');
 

@@ -2,6 +2,7 @@
 import { textOf } from '../scripts/stack/http-browser';
 import { eventually, startDesk, uniqueMobile, type Desk } from './helpers/desk';
 import { letterAnswers, loginCitizen, loginStaff, smsTo, statusOf, submitThroughPages, waitForStatus } from './helpers/journeys';
+import { toLatinDigits } from '../lib/persian';
 
 let desk: Desk;
 beforeAll(async () => {
@@ -35,7 +36,7 @@ test('a submitted request reaches pending review with the civil registry answer 
 
   const tracking = await citizen.get(`/requests/${code}`);
   expect(textOf(tracking.html)).toContain('در انتظار بررسی');
-  const submittedSms = (await smsTo(desk, mobile)).filter((m) => m.body.includes(code));
+  const submittedSms = (await smsTo(desk, mobile)).filter((m) => toLatinDigits(m.body).includes(code));
   expect(submittedSms).toHaveLength(1);
   expect(submittedSms[0].body).toContain('ثبت شد');
 });
@@ -69,7 +70,7 @@ test('the secretariat approves: the letter gets a number, goes to the chosen dep
   expect(letter).toMatchObject({ number: request.letter_number, department_id: legal.id, registered_by: 'dabir' });
 
   const letterSms = await eventually(async () => {
-    const all = (await smsTo(desk, mobile)).filter((m) => m.body.includes(request.letter_number));
+    const all = (await smsTo(desk, mobile)).filter((m) => toLatinDigits(m.body).includes(request.letter_number));
     return all.length ? all : null;
   });
   expect(letterSms).toHaveLength(1);
@@ -92,7 +93,7 @@ test('the secretariat rejects with a reason: the request ends rejected and the r
   const rejection = await eventually(async () => (await smsTo(desk, mobile)).filter((m) => m.body.includes(reason)));
   await new Promise((r) => setTimeout(r, 500));
   expect((await smsTo(desk, mobile)).filter((m) => m.body.includes(reason))).toHaveLength(1);
-  expect(rejection[0].body).toContain(code);
+  expect(toLatinDigits(rejection[0].body)).toContain(code);
   const outbox = await desk.db('sms_outbox').join('requests', 'requests.id', 'sms_outbox.request_id').where('requests.tracking_code', code).select('purpose');
   expect(outbox.map((r) => r.purpose).sort()).toEqual(['rejected', 'submitted']);
 

@@ -3,6 +3,7 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import express from 'express';
+import { toLatinDigits } from '../lib/persian';
 import { textOf, type Browser } from '../scripts/stack/http-browser';
 import { createMetrics } from '../lib/metrics';
 import { eventually, startDesk, uniqueMobile, type Desk } from './helpers/desk';
@@ -136,7 +137,7 @@ test('the admin reads the delivery log page by page and sends an event again', a
 
   const page = await admin.get('/admin/webhooks/deliveries');
   expect(page.status).toBe(200);
-  expect(textOf(page.html)).toContain(code);
+  expect(toLatinDigits(textOf(page.html))).toContain(code);
   const delivered = await desk.db('webhook_deliveries as d')
     .join('webhook_events as e', 'e.id', 'd.event_id')
     .where('d.subscription_id', subscriptionId)

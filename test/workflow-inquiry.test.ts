@@ -1,4 +1,5 @@
 // The inquiry step against the sandbox civil registry: evidence, retries of outages, and each onFailure path.
+import { toLatinDigits } from '../lib/persian';
 import fa from '../locales/fa.json';
 import { textOf } from '../scripts/stack/http-browser';
 import { startDesk, type Desk } from './helpers/desk';
@@ -76,7 +77,7 @@ test('with onFailure "reject" a failed inquiry rejects the request with the reas
   const row = await requestRow(desk, request.code);
   expect(row).toMatchObject({ status: 'rejected', decision_reason: reason, awaiting: null });
   expect(row.closed_at).not.toBeNull();
-  const sms = (await smsTo(desk, request.mobile)).filter((m) => m.body.includes(request.code));
+  const sms = (await smsTo(desk, request.mobile)).filter((m) => toLatinDigits(m.body).includes(request.code));
   expect(sms).toHaveLength(1);
   expect(sms[0].body).toContain(reason);
   expect((await outboxOf(desk, request.requestId)).map((m) => [m.purpose, m.status])).toEqual([['rejected', 'sent']]);

@@ -4,6 +4,7 @@ import { TemporaryError } from '../adapters/http';
 import { sandboxSms, type SmsProvider } from '../adapters/sms';
 import { createSmsActivities, type SmsRequest } from '../activities/sms';
 import { SMS_MAX_ATTEMPTS } from '../workflows/sms-policy';
+import { toPersianDigits } from '../lib/persian';
 import { startDesk, uniqueMobile, type Desk } from './helpers/desk';
 import { smsTo } from './helpers/journeys';
 import { activityAttempts, eventsOf, fault, outboxOf, publish, step, submit, testService, waitForRow } from './helpers/workflow-services';
@@ -89,7 +90,7 @@ test('an operator outage is retried by the workflow: one SMS arrives, the outbox
   expect(row).toMatchObject({ purpose: 'submitted', status: 'sent', attempts: 2, last_error: null });
   expect(await activityAttempts(desk, request.code, 'sendSms')).toEqual([2]);
   const phone = await smsTo(desk, request.mobile);
-  expect(phone.map((m) => m.body)).toEqual([`درخواست شما با کد رهگیری ${request.code} ثبت شد.`]);
+  expect(phone.map((m) => m.body)).toEqual([`درخواست شما با کد رهگیری ${toPersianDigits(request.code)} ثبت شد.`]);
 });
 
 test('a permanent refusal is not retried: the outbox row fails, sms_failed is recorded and the request goes on', async () => {

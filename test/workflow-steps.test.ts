@@ -4,6 +4,7 @@ import fa from '../locales/fa.json';
 import { paymentSettled, surveyAnswered } from '../workflows/messages';
 import { startDesk, uniqueMobile, type Desk } from './helpers/desk';
 import { letterAnswers, loginCitizen, loginStaff, smsTo, submitThroughPages, waitForStatus } from './helpers/journeys';
+import { toPersianDigits } from '../lib/persian';
 import {
   decideAs, departmentId, eventKinds, eventsOf, handleOf, outboxOf, publish, requestRow, sleep, step, submit, testFee, testService, waitForRow, waitForState, settled } from './helpers/workflow-services';
 
@@ -51,7 +52,8 @@ test('a settled payment moves the request on: certificate issued, notify SMS sen
   expect(certificate.kind).toBe('certificate');
   const text = `گواهی می‌شود مریم احمدی درخواست ${request.code} را ثبت کرده است.`;
   expect(certificate.text).toBe(text);
-  expect(certificate.body).toContain(text);
+  // The issued sheet is Persian: its digits are too.
+  expect(certificate.body).toContain(toPersianDigits(text));
   expect(certificate.sha256).toBe(createHash('sha256').update(certificate.body).digest('hex'));
   expect(certificate.verification_token).toMatch(/^[0-9a-f]{32}$/);
 
@@ -59,7 +61,7 @@ test('a settled payment moves the request on: certificate issued, notify SMS sen
   expect(outbox.map((m) => m.purpose)).toEqual(['delivered', 'tell', 'survey']);
   expect(outbox.every((m) => m.status === 'sent' && m.attempts === 1)).toBe(true);
   const phone = await smsTo(desk, request.mobile);
-  expect(phone.filter((m) => m.body === `درخواست ${request.code} به مرحله پایانی رسید.`)).toHaveLength(1);
+  expect(phone.filter((m) => m.body === `درخواست ${toPersianDigits(request.code)} به مرحله پایانی رسید.`)).toHaveLength(1);
   expect(phone.filter((m) => m.body.includes(`/survey/${request.code}`))).toHaveLength(1);
 
   await handle.signal(surveyAnswered);

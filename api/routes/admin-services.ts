@@ -5,6 +5,7 @@ import { publishService } from '../../lib/catalog-sync';
 import type { ServiceDefinition } from '../../workflows/types';
 import { requireAdmin } from '../admin-access';
 import { audit } from '../audit';
+import { csrfAfterUpload } from '../csrf';
 import { decodeCursor, encodeCursor, keysetPage, type AppContext } from '../context';
 import { notFound } from '../errors';
 import { checkServiceText, prettyService, versionDiffs, type AuthoringProblem } from '../service-authoring';
@@ -104,6 +105,11 @@ export function adminServiceRoutes(ctx: AppContext): Router {
   const uploaded = (req: Request, res: Response, id: string | null) =>
     new Promise<void>((resolve, reject) => {
       upload(req, res, (error: unknown) => {
+        try {
+          csrfAfterUpload(req, res);
+        } catch (refusal) {
+          return reject(refusal as Error);
+        }
         if (error || !req.file) {
           const tooLarge = (error as { code?: string })?.code === 'LIMIT_FILE_SIZE';
           const uploadError = tooLarge ? 'authoring.errors.uploadTooLarge' : 'authoring.errors.uploadMissing';

@@ -1,6 +1,6 @@
 // The correspondence registry (دبیرخانه): letters, their referrals between departments, and a printable sheet.
 import { Router, type Request } from 'express';
-import { translate } from '../../lib/i18n';
+import { translate, type Locale } from '../../lib/i18n';
 import { workflowIdFor } from '../../lib/temporal';
 import { decide } from '../../workflows/messages';
 import type { Decision } from '../../workflows/types';
@@ -12,6 +12,7 @@ import { serviceSnapshot, type RequestRow } from '../request-reader';
 import { letterNumberOf, letterSlug, registryFilters, registryPage, seesWholeRegistry } from '../registry-search';
 import { canSee, requireStaff } from '../access';
 import { refusalOf } from '../decision-refusals';
+import { staffNameOf } from '../request-file';
 
 const REFERRED = ['forwarded', 'noted'];
 
@@ -28,7 +29,7 @@ export function registryRoutes(ctx: AppContext): Router {
   };
 
   const letterPage = async (req: Request, letter: { id: number; number: string; department_id: number; request_id: number | null }, extra: Record<string, unknown> = {}) => {
-    const [departments, referrals, request] = await Promise.all([
+    const [departments, referrals, request, registeredBy] = await Promise.all([
       ctx.db('departments').orderBy('name').select('id', 'name', 'code', 'is_secretariat'),
       ctx.db('letter_referrals as lr')
         .join('departments as f', 'f.id', 'lr.from_department_id')
@@ -38,9 +39,11 @@ export function registryRoutes(ctx: AppContext): Router {
         .orderBy('lr.id')
         .select('lr.note', 'lr.outcome', 'lr.created_at', 'f.name as from_name', 't.name as to_name', 's.display_name as staff_name'),
       letter.request_id ? ctx.db('requests').where({ id: letter.request_id }).first() : null,
+      staffNameOf(ctx.db, (letter as { registered_by?: string | null }).registered_by ?? null, (req.res?.locals.locale ?? 'fa') as Locale),
     ]);
     return {
       letter: { ...letter, slug: letterSlug(letter.number) },
+      registeredBy,
       department: departments.find((d) => d.id === letter.department_id),
       referrals,
       request,

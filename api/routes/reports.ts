@@ -1,7 +1,8 @@
 // Reports per service and per department for admins (everything) and supervisors (their departments).
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { translate } from '../../lib/i18n';
+import { translate, type Locale } from '../../lib/i18n';
 import { REQUEST_STATUSES } from '../../workflows/statuses';
+import { barChart } from '../report-charts';
 import type { AppContext } from '../context';
 import { jalaliRange } from '../date-range';
 import { notFound } from '../errors';
@@ -16,15 +17,17 @@ function requireManager(req: Request, res: Response, next: NextFunction) {
   next();
 }
 
-/** Bar lengths for the SVG charts, as shares of the largest value. */
-function chart(rows: ReportRow[]) {
-  const max = Math.max(1, ...rows.map((r) => r.total));
-  return rows.map((r) => ({
-    title: r.title,
-    total: r.total,
-    width: Math.round((r.total / max) * 100),
-    ratings: r.ratings.map((n, i) => ({ stars: i + 1, n, width: Math.round((n / Math.max(1, ...r.ratings)) * 100) })),
-  }));
+/** The volume chart and one ratings chart per row, drawn on the server. */
+function charts(rows: ReportRow[], locale: Locale) {
+  return {
+    volume: barChart('chart-volume', translate(locale, 'reports.volume'), rows.map((r) => ({ label: r.title, value: r.total })), locale, 'volume'),
+    ratings: rows
+      .filter((r) => r.ratings.some((n) => n > 0))
+      .map((r, i) => ({
+        title: r.title,
+        svg: barChart(`chart-ratings-${i}`, `${translate(locale, 'reports.ratings')}: ${r.title}`, r.ratings.map((n, stars) => ({ label: translate(locale, 'reports.stars', { n: stars + 1 }), value: n })).reverse(), locale, 'rating'),
+      })),
+  };
 }
 
 export function reportRoutes(ctx: AppContext): Router {
@@ -44,7 +47,7 @@ export function reportRoutes(ctx: AppContext): Router {
 
   router.get('/staff/reports', requireManager, async (req, res) => {
     const { range, filter, by } = filterOf(req);
-    const locale = res.locals.locale;
+    const locale = res.locals.locale as Locale;
     const errors = range.errors.map((e) => ({ id: e.id, message: translate(locale, e.messageKey) }));
     const [rows, services] = await Promise.all([
       errors.length ? Promise.resolve([] as ReportRow[]) : buildReport(ctx.db, filter, by),
@@ -52,8 +55,9 @@ export function reportRoutes(ctx: AppContext): Router {
     ]);
     res.status(errors.length ? 422 : 200).render('staff/reports', {
       rows,
-      chart: chart(rows),
-      statuses: STATUSES,
+      charts: charts(rows, locale),
+      // Only the statuses that occur get a column, so the table stays as narrow as the data allows.
+      statuses: STATUSES.filter((status) => rows.some((r) => r.byStatus[status])),
       services,
       by,
       input: { ...range.input, service: filter.serviceId ?? '' },

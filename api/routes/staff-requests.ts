@@ -7,7 +7,7 @@ import { workflowIdFor } from '../../lib/temporal';
 import { decide } from '../../workflows/messages';
 import { isRequestStatus, REQUEST_STATUSES } from '../../workflows/statuses';
 import { isWorking } from '../request-progress';
-import type { Decision, DecisionKind } from '../../workflows/types';
+import type { Decision, DecisionKind, InquiryStep } from '../../workflows/types';
 import { applyAssigneeFilter, assigneeFilterOf, assignmentPanel, slaCountdown } from '../assignment';
 import { departmentOptions, readableAnswers } from '../answers';
 import { audit } from '../audit';
@@ -16,7 +16,8 @@ import { requestAuditTrail } from '../audit-search';
 import { decodeCursor, encodeCursor, type AppContext } from '../context';
 import { documentListItem, requestDocuments } from '../documents';
 import { notFound, UserError } from '../errors';
-import { seesPersonalData, shownAnswer, shownEvidence, shownMobile } from '../personal-data';
+import { seesPersonalData, shownAnswer, shownMobile } from '../personal-data';
+import { inquiryFacts, staffHistory, type InquiryRow } from '../request-file';
 import { findRequest, requestHistory, serviceSnapshot, type RequestRow } from '../request-reader';
 import { canSee, requireStaff } from '../access';
 import { refusalOf } from '../decision-refusals';
@@ -104,7 +105,8 @@ export function staffRequestRoutes(ctx: AppContext): Router {
       requestDocuments(ctx.db, request.id),
     ]);
     const full = seesPersonalData(req.staff!);
-    const answers = readableAnswers(service, request.answers, await departmentOptions(ctx), (req.res?.locals.locale ?? 'fa') as Locale).map((a) => ({
+    const locale = (req.res?.locals.locale ?? 'fa') as Locale;
+    const answers = readableAnswers(service, request.answers, await departmentOptions(ctx), locale).map((a) => ({
       ...a,
       value: shownAnswer(a.type, a.value, full),
     }));
@@ -115,13 +117,17 @@ export function staffRequestRoutes(ctx: AppContext): Router {
       service,
       answers,
       events,
-      inquiries: inquiries.map((i) => ({ ...i, response: shownEvidence(i.response, full) })),
+      inquiries: inquiries.map((i: InquiryRow) => {
+        const inquiryStep = service.steps.find((s): s is InquiryStep => s.id === i.step_id && s.type === 'inquiry');
+        return { ...i, title: inquiryStep?.title ?? i.agency, facts: inquiryFacts(i, inquiryStep, service, request.answers, request.applicant_name, full, locale) };
+      }),
+      history: await staffHistory(ctx.db, events, locale),
       sms,
       letter,
       contactMobile: shownMobile(request.mobile, full),
       personalDataMasked: !full,
       personalDataRemoved: Boolean(request.personal_data_removed_at),
-      documents: documents.map((d) => documentListItem(d, service.documents, (req.res?.locals.locale ?? 'fa') as Locale)),
+      documents: documents.map((d) => documentListItem(d, service.documents, locale)),
       department: departments.find((d) => d.id === request.department_id),
       forwardTargets: departments.filter((d) => d.id !== request.department_id && d.code !== 'secretariat'),
       decisions: allowed,
@@ -129,7 +135,7 @@ export function staffRequestRoutes(ctx: AppContext): Router {
       smsToken: randomUUID(),
       smsMax: STAFF_SMS_MAX,
       assignment: await assignmentPanel(ctx.db, req.staff!, request, req.query.assigned),
-      auditTrail: await requestAuditTrail(ctx.db, request.id, req.query.auditAfter, (req.res?.locals.locale ?? 'fa') as Locale),
+      auditTrail: await requestAuditTrail(ctx.db, request.id, req.query.auditAfter, locale),
       pageTitle: 'staffRequest.title',
       ...extra,
     };

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { Router } from 'express';
 import multer, { MulterError } from 'multer';
 import type { AppContext } from '../context';
+import { csrfAfterUpload } from '../csrf';
 import { UserError } from '../errors';
 
 const TOKEN = /^[a-f0-9]{32}$/;
@@ -44,6 +45,11 @@ export function verifyRoutes(ctx: AppContext): Router {
     const row = await issued(req.params.token as string);
     const copy = await new Promise<Buffer | 'too-large' | null>((resolve, reject) => {
       readCopy(req, res, (error?: unknown) => {
+        try {
+          csrfAfterUpload(req, res);
+        } catch (refusal) {
+          return reject(refusal as Error);
+        }
         if (error instanceof MulterError && error.code === 'LIMIT_FILE_SIZE') return resolve('too-large');
         if (error instanceof MulterError) return reject(new UserError(400, 'errors.badRequest'));
         if (error) return reject(error);

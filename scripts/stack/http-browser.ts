@@ -67,15 +67,14 @@ export class Browser {
     return { status: response.status, html: await response.text(), url: path, location };
   }
 
-  /** Posts a multipart form the way a browser sends a file upload: fields first, then files; CSRF token in the address. */
+  /** Posts a multipart form the way a browser sends a file upload: the CSRF token and fields first, then files. */
   async upload(path: string, fields: Record<string, string>, files: Record<string, { name: string; bytes: Uint8Array; type?: string }>, follow = true): Promise<Page> {
     if (!this.cookies.has('pk_csrf')) await this.get('/');
     const form = new FormData();
+    form.append('_csrf', this.cookies.get('pk_csrf') ?? '');
     for (const [name, value] of Object.entries(fields)) form.append(name, value);
     for (const [name, file] of Object.entries(files)) form.append(name, new Blob([file.bytes], { type: file.type ?? 'application/octet-stream' }), file.name);
-    const url = new URL(path, this.base);
-    url.searchParams.set('_csrf', this.cookies.get('pk_csrf') ?? '');
-    const response = await fetch(url, { method: 'POST', headers: this.headers(), body: form, redirect: 'manual' });
+    const response = await fetch(new URL(path, this.base), { method: 'POST', headers: this.headers(), body: form, redirect: 'manual' });
     this.remember(response);
     const location = response.headers.get('location');
     if (follow && location && response.status >= 300 && response.status < 400) return this.get(location);

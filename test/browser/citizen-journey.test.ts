@@ -84,8 +84,10 @@ test('a citizen applies for a service-record certificate, answers a request for 
   expect(await page.getAttribute('#f-national_code', 'aria-describedby')).toContain('f-national_code-error');
   // What was typed is still there.
   expect(await page.inputValue('#f-full_name')).toBe('مریم احمدی');
-  expect(await page.inputValue('#f-national_code')).toBe('0499370898');
-  expect(await page.inputValue('#f-personnel_number')).toBe('48213');
+  // Any digits are taken; what comes back is shown in Persian digits.
+  expect(await page.inputValue('#f-national_code')).toBe('۰۴۹۹۳۷۰۸۹۸');
+  expect(await page.inputValue('#f-personnel_number')).toBe('۴۸۲۱۳');
+  expect(await page.inputValue('#f-birth_date')).toBe('۱۳۶۵/۰۴/۲۱');
   expect(await page.inputValue('#f-purpose')).toBe('bank');
   await page.click('.error-summary a[href="#f-national_code"]');
   await page.waitForFunction("document.activeElement && document.activeElement.id === 'f-national_code'");
@@ -180,6 +182,10 @@ test('a citizen applies for a service-record certificate, answers a request for 
   const certificate = downloaded.toString('utf8');
   expect(certificate).toContain(toPersianDigits(code!));
   expect(certificate).toContain('مریم احمدی');
+  // The issued document itself is a page people read and print: it is looked at like every other page.
+  const sheet = (await newVisitor(browser, 'phone')).page;
+  await sheet.setContent(certificate);
+  await journey.saw(sheet, 'certificate');
   const verifyLink = new RegExp(`${desk.url}/verify/[\\w-]+`).exec(certificate)?.[0];
   expect(verifyLink).toBeDefined();
   await page.goto(verifyLink!);

@@ -111,6 +111,10 @@ test('the secretariat approves, rejects with a reason and asks for more informat
   await journey.saw(page, 'registry-letter');
   expect(await text(page, 'h1')).toContain(toPersianDigits(letterNumber));
   expect(await text(page, 'dl.facts')).toContain(toPersianDigits(approved.code));
+  expect(await text(page, 'dl.facts')).toContain('زهرا محمدی (دبیرخانه)');
+  await follow(page, 'main a[href$="/print"]');
+  await journey.saw(page, 'registry-print');
+  expect(await text(page, '.letter-foot')).toContain('زهرا محمدی (دبیرخانه)');
 }, JOURNEY_TIMEOUT_MS);
 
 test('a reject refused for its missing reason comes back still a reject; with the reason typed it ends rejected, never approved', async () => {

@@ -27,6 +27,8 @@ export async function launchChromium(): Promise<Browser> {
 
 /** Citizens mostly come on a phone, here the 320px-wide one of WCAG's reflow criterion; staff work at a desk. */
 const SCREENS = { phone: { width: 320, height: 720 }, desk: { width: 1280, height: 900 } };
+/** Every page a journey sees is looked at on a desk and on a common phone, whoever the journey is for. */
+const WIDTHS = [1280, 375];
 
 /** One person at one device: own cookies, and own client address so login limits stay per person. */
 export async function newVisitor(browser: Browser, screen: keyof typeof SCREENS): Promise<{ context: BrowserContext; page: Page }> {
@@ -61,21 +63,77 @@ export class Journey {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
   }
 
-  /** Screenshots the page into test-artifacts and fails on any serious or critical accessibility problem. */
+  /**
+   * Looks at the page at 1280 px and at 375 px: a screenshot of each into test-artifacts, and it fails on a serious
+   * accessibility problem, a page wider than the window, a Latin digit in Persian text, raw data or an untranslated
+   * key, Persian text left in a left-to-right block, or an error summary that is not announced and focused.
+   */
   async saw(page: Page, what: string): Promise<void> {
     await page.waitForLoadState('load');
     this.seen += 1;
-    const file = path.join(SCREENSHOTS, `${this.name}-${String(this.seen).padStart(2, '0')}-${what}.png`);
-    await page.screenshot({ path: file, fullPage: true });
-    const violations = await accessibilityViolations(page);
-    if (violations.length) {
-      const lines = violations.map((v) => `  ${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')}`).join('\n')}`);
-      throw new Error(`accessibility problems on ${what} (${page.url()}), see ${file}:\n${lines.join('\n')}`);
+    const original = page.viewportSize();
+    try {
+      for (const width of WIDTHS) {
+        await page.setViewportSize({ width, height: original?.height ?? 900 });
+        const file = path.join(SCREENSHOTS, `${this.name}-${String(this.seen).padStart(2, '0')}-${what}-${width}.png`);
+        await page.screenshot({ path: file, fullPage: true });
+        const problems = await pageProblems(page);
+        if (problems.length) throw new Error(`${what} (${page.url()}) at ${width} px, see ${file}:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+      }
+    } finally {
+      if (original) await page.setViewportSize(original);
     }
-    // WCAG reflow: the page itself never scrolls sideways; only a wide table may, inside its own box.
-    const widths = (await page.evaluate('({ page: document.documentElement.scrollWidth, window: window.innerWidth })')) as { page: number; window: number };
-    if (widths.page > widths.window) throw new Error(`${what} (${page.url()}) scrolls sideways: ${widths.page}px of content in a ${widths.window}px window, see ${file}`);
   }
+}
+
+/** Text that stays in Latin digits on a Persian page: words with Latin letters (identifiers, e-mail and web addresses), IP addresses. */
+const LATIN_ALLOWED = [/\S*[A-Za-z]\S*/g, /\b\d{1,3}(\.\d{1,3}){3}\b/g];
+
+// Page code is given as text, the project compiling without the DOM's types.
+const PAGE_TEXT_CHECKS = `(() => {
+  const allowed = [${LATIN_ALLOWED.map((r) => r.toString()).join(', ')}];
+  const persianPage = document.documentElement.lang === 'fa';
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    const text = node.nodeValue.trim();
+    if (!el || !text || el.closest('script, style, textarea, option, [hidden], [aria-hidden=true]')) continue;
+    if (!el.checkVisibility()) continue;
+    const where = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : '');
+    // Identifiers an integrator types (event names, scopes, JSON pointers) are shown as code, beside their words.
+    const latinText = el.closest('[data-latin], code, kbd, samp');
+    if (persianPage && !latinText && (el.closest('[lang]')?.lang ?? 'fa') === 'fa') {
+      let rest = text;
+      for (const pattern of allowed) rest = rest.replace(pattern, '');
+      if (/[0-9]/.test(rest)) found.push('Latin digits in Persian text in ' + where + ': ' + JSON.stringify(text.slice(0, 80)));
+    }
+    if (!el.closest('[data-latin]') && /[\\[{]\\s*"[^"]+"\\s*:/.test(text)) found.push('raw data in ' + where + ': ' + JSON.stringify(text.slice(0, 80)));
+    if (!latinText && /(^|[^\\w.@/-])([a-z][a-zA-Z]*\\.[a-z][a-zA-Z]*(_[a-z]+|[A-Z][a-z]+|\\.[a-z_]+)|[a-z]+(_[a-z]+)+)(?![\\w.@/-])/.test(text)) found.push('an untranslated key in ' + where + ': ' + JSON.stringify(text.slice(0, 80)));
+    if (/[\\u0621-\\u064A\\u067E\\u0686\\u0698\\u06A9\\u06AF\\u06CC]/.test(text)) {
+      // SVG text follows its own direction attribute.
+      const block = el.closest('[dir], bdi, svg');
+      const dir = block ? (block.getAttribute('dir') || 'auto') : 'ltr';
+      if (dir === 'ltr' && !(block && (block.tagName === 'BDI' || block.tagName.toLowerCase() === 'svg') && !block.hasAttribute('dir'))) found.push('Persian text in a left-to-right block without its own direction in ' + where + ': ' + JSON.stringify(text.slice(0, 80)));
+    }
+  }
+  const summary = document.querySelector('.error-summary');
+  if (summary) {
+    if (document.activeElement !== summary) found.push('the error summary is not focused');
+    if (!/^(خطا: |Error: )/.test(document.title)) found.push('the title of a page with errors does not begin with its error prefix: ' + document.title);
+  }
+  return found;
+})()`;
+
+/** What a person would notice is wrong with the page at its current width, one sentence each. */
+async function pageProblems(page: Page): Promise<string[]> {
+  const problems: string[] = [];
+  for (const v of await accessibilityViolations(page)) problems.push(`${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  // WCAG reflow: the page itself never scrolls sideways; only a wide table may, inside its own box.
+  const widths = (await page.evaluate('({ page: document.documentElement.scrollWidth, window: window.innerWidth })')) as { page: number; window: number };
+  if (widths.page > widths.window) problems.push(`scrolls sideways: ${widths.page}px of content in a ${widths.window}px window`);
+  problems.push(...((await page.evaluate(PAGE_TEXT_CHECKS)) as string[]));
+  return problems;
 }
 
 /** The code of the newest login SMS to `mobile` after `before` messages, in Latin digits. */

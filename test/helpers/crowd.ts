@@ -1,4 +1,5 @@
 // Many citizens at once on an own stack: submit, approve, and check that each was told exactly once per stage.
+import { toLatinDigits } from '../../lib/persian';
 import { currentServiceVersion } from '../../lib/catalog-sync';
 import { Browser, type Page } from '../../scripts/stack/http-browser';
 import { eventually } from './desk';
@@ -101,6 +102,6 @@ export async function expectApprovedOnceEach(stack: OwnStack, crowd: CrowdReques
     const messages = settled.get(r.mobile) ?? [];
     const letter = rows.find((row) => row.id === r.requestId)!.letter_number;
     expect({ mobile: r.mobile, count: messages.length }).toEqual({ mobile: r.mobile, count: 2 });
-    expect(messages.filter((m) => m.body.includes(letter))).toHaveLength(1);
+    expect(messages.filter((m) => toLatinDigits(m.body).includes(letter))).toHaveLength(1);
   }
 }

@@ -43,12 +43,13 @@ export function formPost(base: string, path: string, as: Browser | undefined, fi
   return raw(base, path, { method: 'POST', as, body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
 }
 
-/** A multipart form with one file, the way a browser uploads (CSRF in the address). */
+/** A multipart form with one file, the way a browser uploads (CSRF token the first field). */
 export async function uploadPost(base: string, path: string, as: Browser, fields: Record<string, string>, file: { input: string; name: string; bytes: Buffer; type: string }): Promise<RawAnswer> {
   const form = new FormData();
+  form.append('_csrf', as.cookie('pk_csrf') ?? '');
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
   form.append(file.input, new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
   const encoded = new Response(form);
   const body = Buffer.from(await encoded.arrayBuffer());
-  return raw(base, `${path}?_csrf=${as.cookie('pk_csrf')}`, { method: 'POST', as, body, headers: { 'content-type': encoded.headers.get('content-type')! } });
+  return raw(base, path, { method: 'POST', as, body, headers: { 'content-type': encoded.headers.get('content-type')! } });
 }

@@ -12,10 +12,11 @@ export async function submitWithDocument(browser: Browser, serviceId: string, an
   if (!browser.cookie('pk_csrf')) await browser.get('/');
   const csrf = browser.cookie('pk_csrf')!;
   const form = new FormData();
+  form.append('_csrf', csrf);
   for (const [k, v] of Object.entries(answers)) form.append(k, v);
   form.append(`doc-${doc.key}`, new Blob([new Uint8Array(doc.bytes)], { type: doc.mime }), doc.name);
   const cookie = cookiesOf(browser);
-  const response = await fetch(new URL(`/services/${serviceId}/apply?_csrf=${csrf}`, browser.base), {
+  const response = await fetch(new URL(`/services/${serviceId}/apply`, browser.base), {
     method: 'POST',
     headers: { cookie, 'x-forwarded-for': browser.address },
     body: form,

@@ -19,11 +19,13 @@ describe('file types by content', () => {
     expect(nameMatchesType('scan', 'application/pdf')).toBe(true);
   });
 
-  test('a shown file name keeps only its last part, loses control and direction characters, and carries its extension', () => {
+  test('a shown file name keeps only its last part, loses control and direction characters, and carries the extension of its true type', () => {
     expect(safeFileName('../../etc/passwd.pdf', 'application/pdf')).toBe('passwd.pdf');
     expect(safeFileName('C:\\Users\\me\\scan.png', 'image/png')).toBe('scan.png');
     expect(safeFileName('invoice\u202Efdp.exe.pdf', 'application/pdf')).toBe('invoicefdp.exe.pdf');
     expect(safeFileName('...', 'image/jpeg')).toBe('document.jpg');
+    expect(safeFileName('photo.jpg', 'image/png')).toBe('photo.png');
+    expect(safeFileName('scan.pdf', 'image/png')).toBe('scan.png');
     expect(safeFileName('نامه\u200cها', 'application/pdf')).toBe('نامه\u200cها.pdf');
     const long = safeFileName(`${'ا'.repeat(300)}.pdf`, 'application/pdf');
     expect(long.length).toBeLessThanOrEqual(120);
