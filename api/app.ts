@@ -33,15 +33,18 @@ import { staffRequestRoutes } from './routes/staff-requests';
 import { surveyRoutes } from './routes/survey';
 import { trackRoutes } from './routes/track';
 import { verifyRoutes } from './routes/verify';
+import { createThrottles } from './throttles';
 import { createViewEngine, viewsDir } from './views';
 
 const root = path.resolve(__dirname, '..');
 
-export function createApp(ctx: AppContext): express.Express {
+export function createApp(given: Omit<AppContext, 'throttles'> & Partial<Pick<AppContext, 'throttles'>>): express.Express {
+  const ctx: AppContext = { ...given, throttles: given.throttles ?? createThrottles(given.db, given.config) };
   const app = express();
   const production = ctx.config.env === 'production';
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // Only the proxies named in TRUST_PROXY may say who the client is; by default nobody can.
+  app.set('trust proxy', ctx.config.trustProxy);
   app.engine('hbs', createViewEngine(production));
   app.set('view engine', 'hbs');
   app.set('views', viewsDir);
@@ -113,7 +116,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(reportRoutes(ctx));
   app.use(integrationRoutes(ctx));
   app.use(jsonApiRoutes(ctx));
-  if (!production) app.use(devRoutes(ctx));
+  if (ctx.config.devPages) app.use(devRoutes(ctx));
 
   app.use(() => {
     throw notFound();

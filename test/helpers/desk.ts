@@ -58,6 +58,8 @@ export async function startDesk(overrides: Record<string, string> = {}, parts: D
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     SANDBOX_URL: sandboxUrl,
     TEMPORAL_TASK_QUEUE: `test-${randomBytes(6).toString('hex')}`,
+    // The test client stands where the agency's proxy would: it says, in X-Forwarded-For, who each visitor is.
+    TRUST_PROXY: 'loopback',
     ...overrides,
   });
   const db = createDb(config.databaseUrl!);

@@ -180,6 +180,8 @@ export async function startOwnStack(options: { log?: (m: string) => void; webEnv
       DATA_DIR: path.join(dir, 'data'),
       DOCUMENT_DIR: path.join(dir, 'documents'),
       WORKER_HTTP_PORT: '0',
+      // The tests' crowd stands where the agency's proxy would, naming each visitor in X-Forwarded-For.
+      TRUST_PROXY: 'loopback',
     };
     const config = loadConfig({ ...process.env, ...env });
     const db = createDb(databaseUrl);
