@@ -4,8 +4,10 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { SmsProvider } from '../adapters/sms';
 import { PermanentError } from '../adapters/http';
+import type { PayloadKeys } from '../lib/config';
 import type { Db } from '../lib/db';
 import type { Metrics } from '../lib/metrics';
+import { unsealText } from '../lib/payload-codec';
 import { renderText } from '../lib/text-template';
 import { SMS_MAX_ATTEMPTS } from '../workflows/sms-policy';
 
@@ -18,6 +20,8 @@ export interface SmsRequest {
   vars: Record<string, unknown>;
   /** vars kept out of the stored copy (a login code is stored only as a hash) */
   secretVars?: string[];
+  /** A login code's row: its sealed text becomes the `code` var here, so the code itself never enters Temporal. */
+  loginCodeId?: number;
 }
 
 function storedCopy(request: SmsRequest): string {
@@ -35,7 +39,15 @@ function currentAttempt(): number {
   }
 }
 
-export function createSmsActivities(db: Db, provider: SmsProvider, metrics?: Metrics) {
+export function createSmsActivities(db: Db, provider: SmsProvider, metrics?: Metrics, payloadKeys?: PayloadKeys) {
+  /** The vars to send with: a login code is read from its sealed row, never from the workflow's input. */
+  async function varsToSend(request: SmsRequest): Promise<Record<string, unknown>> {
+    if (request.loginCodeId === undefined) return request.vars;
+    const row = await db('otp_codes').where({ id: request.loginCodeId }).first('code_sealed');
+    if (!row?.code_sealed || !payloadKeys) throw new PermanentError('the login code is no longer there to send');
+    return { ...request.vars, code: unsealText(payloadKeys, row.code_sealed) };
+  }
+
   return {
     async sendSms(request: SmsRequest): Promise<'sent' | 'already-sent'> {
       await db('sms_outbox')
@@ -53,8 +65,10 @@ export function createSmsActivities(db: Db, provider: SmsProvider, metrics?: Met
       if (row.status === 'sent') return 'already-sent';
       await db('sms_outbox').where({ id: row.id }).increment('attempts', 1);
       try {
-        const body = renderText(request.template, request.vars);
+        const body = renderText(request.template, await varsToSend(request));
         const { providerMessageId } = await provider.send({ to: row.mobile, body, dedupeKey: row.dedupe_key });
+        // Once on its way to the phone, the code's text is kept nowhere: only its hash checks what is typed.
+        if (request.loginCodeId !== undefined) await db('otp_codes').where({ id: request.loginCodeId }).update({ code_sealed: null });
         await db('sms_outbox')
           .where({ id: row.id })
           .update({ status: 'sent', provider_message_id: providerMessageId, sent_at: db.fn.now(), last_error: null });

@@ -31,6 +31,7 @@ import { resubmitRoutes } from './routes/resubmit';
 import { resultRoutes } from './routes/result';
 import { staffRequestRoutes } from './routes/staff-requests';
 import { surveyRoutes } from './routes/survey';
+import { temporalCodecRoutes } from './routes/temporal-codec';
 import { trackRoutes } from './routes/track';
 import { verifyRoutes } from './routes/verify';
 import { createThrottles } from './throttles';
@@ -114,6 +115,7 @@ export function createApp(given: Omit<AppContext, 'throttles'> & Partial<Pick<Ap
   app.use(adminApiKeyRoutes(ctx));
   app.use(adminWebhookRoutes(ctx));
   app.use(reportRoutes(ctx));
+  app.use(temporalCodecRoutes(ctx));
   app.use(integrationRoutes(ctx));
   app.use(jsonApiRoutes(ctx));
   if (ctx.config.devPages) app.use(devRoutes(ctx));

@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
 import { translate, type Locale } from '../lib/i18n';
+import { sealText } from '../lib/payload-codec';
 import { toPersianDigits } from '../lib/persian';
 import type { Throttles } from './throttles';
 
@@ -46,14 +47,15 @@ export function createOneTimeCodes(db: Db, temporal: Client, config: Config, thr
       if (Number(numberCount[0].count) >= perNumber.count) return { ok: false, refusal: 'tooManyForNumber' } as const;
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
       const [row] = await trx('otp_codes')
-        .insert({ mobile, ip, code_hash: hash(mobile, code), expires_at: new Date(Date.now() + codeTtlMs), created_at: new Date() })
+        .insert({ mobile, ip, code_hash: hash(mobile, code), code_sealed: sealText(config.temporal.payloadKeys, code), expires_at: new Date(Date.now() + codeTtlMs), created_at: new Date() })
         .returning('id');
       const dedupeKey = `otp:${row.id}`;
       // Started inside the transaction: if Temporal refuses, no code is counted that never reached the phone.
       await temporal.workflow.start('deliverSms', {
         workflowId: `sms-${dedupeKey}`,
         taskQueue: config.temporal.taskQueue,
-        args: [{ dedupeKey, mobile, purpose: 'login_code', template: translate('fa', 'sms.loginCode'), vars: { code, validity: codeValidity('fa', config.otp.codeTtlMs) }, secretVars: ['code'] }],
+        // The code goes by reference: the worker reads its sealed text from the row.
+        args: [{ dedupeKey, mobile, purpose: 'login_code', template: translate('fa', 'sms.loginCode'), vars: { validity: codeValidity('fa', config.otp.codeTtlMs) }, secretVars: ['code'], loginCodeId: row.id }],
       });
       return { ok: true } as const;
     });

@@ -16,6 +16,7 @@ import { loadConfig, type Config } from '../../lib/config';
 import { createDb, type Db } from '../../lib/db';
 import { createLogger } from '../../lib/log';
 import type { Metrics } from '../../lib/metrics';
+import { encryptedDataConverter } from '../../lib/payload-codec';
 import { startSandbox } from '../../scripts/sandbox';
 
 export interface Desk {
@@ -69,11 +70,12 @@ export async function startDesk(overrides: Record<string, string> = {}, parts: D
     connection,
     taskQueue: config.temporal.taskQueue,
     workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! },
-    activities: createActivities({ db, sms: smsProviderFromConfig(config.sms), inquiries: httpInquiryClient(config.agencies), documents: createDocumentStore(config), metrics: parts.workerMetrics, letterRegistry: letterRegistryFromConfig(config) }),
+    dataConverter: encryptedDataConverter(config.temporal.payloadKeys),
+    activities: createActivities({ db, sms: smsProviderFromConfig(config.sms), inquiries: httpInquiryClient(config.agencies), documents: createDocumentStore(config), metrics: parts.workerMetrics, letterRegistry: letterRegistryFromConfig(config), payloadKeys: config.temporal.payloadKeys }),
   });
   const running = worker.run();
   const clientConnection = await Connection.connect({ address: config.temporal.address });
-  const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter: encryptedDataConverter(config.temporal.payloadKeys) });
   const app = createApp({ db, temporal, config, log, sessions: createSessions(db, false), submitRequest: createSubmitter(db, temporal, config, parts.webMetrics), metrics: parts.webMetrics });
   server.on('request', app);
   return {
