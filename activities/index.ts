@@ -28,6 +28,8 @@ export interface ActivityDeps {
   letterRegistry?: ExternalLetterRegistry;
   /** Opens login codes sealed by the web app (only their row id travels through Temporal). */
   payloadKeys?: PayloadKeys;
+  /** WEBHOOK_ALLOW_PRIVATE: subscribers on loopback, private or link-local addresses are reached too. */
+  webhookAllowPrivate?: boolean;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -36,7 +38,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSmsActivities(deps.db, deps.sms, deps.metrics, deps.payloadKeys),
     ...createInquiryActivities(deps.db, deps.inquiries, deps.metrics),
     ...(deps.letterRegistry ? createExternalLetterActivities(deps.db, deps.letterRegistry) : createLetterActivities(deps.db)),
-    ...createWebhookActivities(deps.db, deps.metrics),
+    ...createWebhookActivities(deps.db, deps.metrics, { allowPrivate: deps.webhookAllowPrivate ?? false }),
     ...createPaymentActivities(deps.db),
     ...createDeliverableActivities(deps.db),
     ...createRetentionActivities(deps.db, deps.documents),

@@ -10,6 +10,11 @@ export async function up(knex: Knex): Promise<void> {
     t.text('code_sealed');
   });
 
+  // An integration key reads and decides only for the departments it names (none: nothing).
+  await knex.schema.alterTable('api_clients', (t) => {
+    t.specificType('department_ids', 'integer[]').notNullable().defaultTo('{}');
+  });
+
   // Audit history stays append-only; the one change allowed is the retention run taking personal text out
   // of `details` (who, what, when and from where stay), and only inside a transaction that says so.
   await knex.raw(`
@@ -31,6 +36,9 @@ export async function down(knex: Knex): Promise<void> {
     create or replace function audit_log_append_only() returns trigger language plpgsql as $$
     begin raise exception 'audit_log is append-only'; end $$;
   `);
+  await knex.schema.alterTable('api_clients', (t) => {
+    t.dropColumn('department_ids');
+  });
   await knex.schema.alterTable('otp_codes', (t) => {
     t.dropColumn('code_sealed');
   });

@@ -41,6 +41,7 @@ export async function startWorker(config: Config, log: Logger, options: WorkerOp
       metrics,
       letterRegistry: letterRegistryFromConfig(config),
       payloadKeys: config.temporal.payloadKeys,
+      webhookAllowPrivate: config.webhookAllowPrivate,
     }),
     // On shutdown, activities in flight get this long to finish before they are cancelled.
     shutdownGraceTime: '10 seconds',

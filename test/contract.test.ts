@@ -34,8 +34,9 @@ beforeAll(async () => {
   const request = await desk.db('requests').where({ tracking_code: code }).first();
   letterNumber = request.letter_number;
   documentId = (await desk.db('documents').where({ request_id: request.id }).first('id')).id;
-  keys.reader = (await createApiClient(desk.db, { name: 'contract reader', scopes: ['requests:read'], createdBy: null })).key;
-  keys.writer = (await createApiClient(desk.db, { name: 'contract writer', scopes: ['letters:write'], createdBy: null })).key;
+  const departmentIds: number[] = await desk.db('departments').pluck('id');
+  keys.reader = (await createApiClient(desk.db, { name: 'contract reader', scopes: ['requests:read'], departmentIds, createdBy: null })).key;
+  keys.writer = (await createApiClient(desk.db, { name: 'contract writer', scopes: ['letters:write'], departmentIds, createdBy: null })).key;
 });
 afterAll(async () => {
   await desk?.stop();

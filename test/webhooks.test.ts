@@ -42,7 +42,8 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hooks`;
 
-  desk = await startDesk({}, { workerMetrics });
+  // The receiver listens on loopback, which only WEBHOOK_ALLOW_PRIVATE lets a webhook reach.
+  desk = await startDesk({ WEBHOOK_ALLOW_PRIVATE: 'true' }, { workerMetrics });
   admin = await loginStaff(desk, 'admin');
   const created = await postForm(admin, '/admin/webhooks', [['url', receiverUrl], ['events', 'status_changed'], ['events', 'letter_registered']]);
   expect(created.status).toBe(201);

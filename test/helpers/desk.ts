@@ -71,7 +71,7 @@ export async function startDesk(overrides: Record<string, string> = {}, parts: D
     taskQueue: config.temporal.taskQueue,
     workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! },
     dataConverter: encryptedDataConverter(config.temporal.payloadKeys),
-    activities: createActivities({ db, sms: smsProviderFromConfig(config.sms), inquiries: httpInquiryClient(config.agencies), documents: createDocumentStore(config), metrics: parts.workerMetrics, letterRegistry: letterRegistryFromConfig(config), payloadKeys: config.temporal.payloadKeys }),
+    activities: createActivities({ db, sms: smsProviderFromConfig(config.sms), inquiries: httpInquiryClient(config.agencies), documents: createDocumentStore(config), metrics: parts.workerMetrics, letterRegistry: letterRegistryFromConfig(config), payloadKeys: config.temporal.payloadKeys, webhookAllowPrivate: config.webhookAllowPrivate }),
   });
   const running = worker.run();
   const clientConnection = await Connection.connect({ address: config.temporal.address });
