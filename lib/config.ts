@@ -286,6 +286,7 @@ function refuseSandboxInProduction(config: Config, env: Env): void {
   const sandbox = (value: string | undefined) => !!value && value.startsWith(config.sandboxUrl);
   if (config.devPages) throw new ConfigError('DEV_PAGES must not be true in production (the development pages show every SMS)');
   if (config.sms.provider === 'sandbox') throw new ConfigError('SMS_PROVIDER must be kavenegar or http in production, not the sandbox (which shows every login code)');
+  if (sandbox(config.sms.httpUrl)) throw new ConfigError('SMS_HTTP_URL must point at the real SMS provider in production, not the sandbox');
   if (!env.PAYMENT_GATEWAY_URL || sandbox(config.paymentGatewayUrl)) throw new ConfigError("PAYMENT_GATEWAY_URL must point at the bank's gateway in production, not the sandbox (where anyone can pay)");
   for (const [agency, address] of Object.entries(config.agencies)) {
     if (sandbox(address)) throw new ConfigError(`AGENCY_${agency.toUpperCase().replace(/-/g, '_')}_URL must point at the real agency in production, not the sandbox`);

@@ -46,6 +46,7 @@ describe('a bad setting stops the process with exactly one line naming it', () =
     // Production refuses every sandbox adapter and the development pages.
     ['SMS_PROVIDER', 'scripts/web.ts', { ...production, ...realWorld, SMS_PROVIDER: 'sandbox' }],
     ['SMS_PROVIDER', 'scripts/worker.ts', { ...production, ...realWorld, SMS_PROVIDER: '' }],
+    ['SMS_HTTP_URL', 'scripts/web.ts', { ...production, ...realWorld, SMS_PROVIDER: 'http', SMS_HTTP_URL: 'http://127.0.0.1:3100/sms/send' }],
     ['PAYMENT_GATEWAY_URL', 'scripts/web.ts', { ...production, ...realWorld, PAYMENT_GATEWAY_URL: '' }],
     ['PAYMENT_GATEWAY_URL', 'scripts/web.ts', { ...production, ...realWorld, SANDBOX_URL: 'http://sandbox:3100', PAYMENT_GATEWAY_URL: 'http://sandbox:3100/payment' }],
     ['AGENCY_CIVIL_REGISTRY_URL', 'scripts/worker.ts', { ...production, ...realWorld, AGENCY_CIVIL_REGISTRY_URL: '' }],
