@@ -43,8 +43,15 @@ export function createSmsActivities(db: Db, provider: SmsProvider, metrics?: Met
   /** The vars to send with: a login code is read from its sealed row, never from the workflow's input. */
   async function varsToSend(request: SmsRequest): Promise<Record<string, unknown>> {
     if (request.loginCodeId === undefined) return request.vars;
-    const row = await db('otp_codes').where({ id: request.loginCodeId }).first('code_sealed');
-    if (!row?.code_sealed || !payloadKeys) throw new PermanentError('the login code is no longer there to send');
+    if (!payloadKeys) throw new PermanentError('the worker has no payload keys to open the login code with');
+    // The web app starts this workflow inside the transaction that writes the row: wait a moment for its commit.
+    let row: { code_sealed: string | null } | undefined;
+    for (let wait = 0; wait < 30 && !(row = await db('otp_codes').where({ id: request.loginCodeId }).first('code_sealed')); wait++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // Not there yet: tried again later (a code whose transaction rolled back ends as a failed SMS).
+    if (!row) throw new Error('the login code is not stored yet');
+    if (!row.code_sealed) throw new PermanentError('the login code was already sent or has been removed');
     return { ...request.vars, code: unsealText(payloadKeys, row.code_sealed) };
   }
 

@@ -95,6 +95,7 @@ const refusals: Refusal[] = [
   { what: 'a NUL character in a search', send: () => get('/api/services?q=%00'), status: 400, says: 'errors.badRequest' },
   { what: 'a NUL character in a service id', send: () => get('/services/a%00b'), status: [400, 404] },
   { what: 'a query string of 100,000 characters', send: () => get(`/?q=${'a'.repeat(100_000)}`), status: 431 },
+  { what: 'a tracking code of 150,000 digits', send: () => formPost(desk.url, '/track', citizen, { code: '7'.repeat(150_000), lastFour: '1234' }), status: 404, says: 'track.notFound' },
   { what: 'a sixth wrong guess at one tracking code', send: () => guesses(6), status: 429, says: 'throttle.tryAgain', vars: { minutes: '۱۵' } },
   { what: 'a CSRF token planted from another browser', send: plantedToken, status: 403, says: 'errors.csrf' },
   { what: 'the Temporal payload codec without signing in', send: () => codec(), status: 401, says: 'errors.loginRequired' },

@@ -74,7 +74,8 @@ export function trackRoutes(ctx: AppContext): Router {
   });
 
   router.post('/track', async (req, res) => {
-    const code = toLatinDigits(String(req.body.code ?? '')).replace(/\D/g, '');
+    // A tracking code is 12 digits; anything longer is cut, so it cannot stretch a counter's key.
+    const code = toLatinDigits(String(req.body.code ?? '')).replace(/\D/g, '').slice(0, 20);
     const lastFour = toLatinDigits(String(req.body.lastFour ?? '')).replace(/\D/g, '');
     // Counted before the answer is looked at, so parallel guesses cannot all slip under the limit.
     const waitMs = await ctx.throttles.trackGuess(code, clientAddress(req));
