@@ -124,7 +124,8 @@ export class RequestRun {
   /** Waits for the citizen or staff; a decision that arrived is settled when the next wait begins. */
   async waitFor(awaiting: NonNullable<RequestState['awaiting']>, ready: () => boolean, timeoutMs?: number): Promise<boolean> {
     this.state.awaiting = awaiting;
-    this.decisionsSettled = this.decisionsReceived;
+    // Decisions already taken are settled; one that arrived before this wait began is settled by the next.
+    this.decisionsSettled = this.decisionsReceived - (this.decision !== null ? 1 : 0);
     if (timeoutMs === undefined) {
       await wf.condition(ready);
       return true;
