@@ -45,9 +45,11 @@ export function createSmsActivities(db: Db, provider: SmsProvider, metrics?: Met
     if (request.loginCodeId === undefined) return request.vars;
     if (!payloadKeys) throw new PermanentError('the worker has no payload keys to open the login code with');
     // The web app starts this workflow inside the transaction that writes the row: wait a moment for its commit.
-    let row: { code_sealed: string | null } | undefined;
-    for (let wait = 0; wait < 30 && !(row = await db('otp_codes').where({ id: request.loginCodeId }).first('code_sealed')); wait++) {
+    const read = (): Promise<{ code_sealed: string | null } | undefined> => db('otp_codes').where({ id: request.loginCodeId }).first('code_sealed');
+    let row = await read();
+    for (let wait = 0; wait < 30 && !row; wait++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
+      row = await read();
     }
     // Not there yet: tried again later (a code whose transaction rolled back ends as a failed SMS).
     if (!row) throw new Error('the login code is not stored yet');
