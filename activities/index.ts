@@ -3,6 +3,7 @@ import type { InquiryClient } from '../adapters/agencies';
 import type { ExternalLetterRegistry } from '../adapters/letter-registry';
 import type { DocumentStore } from '../adapters/documents';
 import type { SmsProvider } from '../adapters/sms';
+import type { PayloadKeys } from '../lib/config';
 import type { Db } from '../lib/db';
 import type { Metrics } from '../lib/metrics';
 import { createDeliverableActivities } from './deliverables';
@@ -25,15 +26,19 @@ export interface ActivityDeps {
   metrics?: Metrics;
   /** The agency's correspondence system numbers letters (LETTER_REGISTRY=http); absent: our own registry. */
   letterRegistry?: ExternalLetterRegistry;
+  /** Opens login codes sealed by the web app (only their row id travels through Temporal). */
+  payloadKeys?: PayloadKeys;
+  /** WEBHOOK_ALLOW_PRIVATE: subscribers on loopback, private or link-local addresses are reached too. */
+  webhookAllowPrivate?: boolean;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createRequestActivities(deps.db, deps.metrics),
-    ...createSmsActivities(deps.db, deps.sms, deps.metrics),
+    ...createSmsActivities(deps.db, deps.sms, deps.metrics, deps.payloadKeys),
     ...createInquiryActivities(deps.db, deps.inquiries, deps.metrics),
     ...(deps.letterRegistry ? createExternalLetterActivities(deps.db, deps.letterRegistry) : createLetterActivities(deps.db)),
-    ...createWebhookActivities(deps.db, deps.metrics),
+    ...createWebhookActivities(deps.db, deps.metrics, { allowPrivate: deps.webhookAllowPrivate ?? false }),
     ...createPaymentActivities(deps.db),
     ...createDeliverableActivities(deps.db),
     ...createRetentionActivities(deps.db, deps.documents),

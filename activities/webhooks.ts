@@ -6,6 +6,7 @@ import { ApplicationFailure, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { Knex } from 'knex';
 import type { Db } from '../lib/db';
 import type { Metrics } from '../lib/metrics';
+import { postWebhook, RefusedAddressError } from '../adapters/webhooks';
 
 export const WEBHOOK_EVENT_TYPES = ['status_changed', 'letter_registered'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
@@ -99,7 +100,7 @@ export async function dispatchWebhookEvents(db: Db, dedupeKey: string): Promise<
 
 const RETRYABLE_4XX = [408, 425, 429];
 
-export function createWebhookActivities(db: Db, metrics?: Metrics) {
+export function createWebhookActivities(db: Db, metrics?: Metrics, options: { allowPrivate: boolean } = { allowPrivate: false }) {
   return {
     async webhookTargets(input: WebhookDelivery): Promise<number[]> {
       const event = await db('webhook_events').where({ id: input.eventId }).first('type');
@@ -124,25 +125,20 @@ export function createWebhookActivities(db: Db, metrics?: Metrics) {
       const body = JSON.stringify({ id: p.id, type: p.type, occurredAt: p.occurredAt, trackingCode: p.trackingCode, serviceId: p.serviceId, status: p.status, ...(p.letterNumber ? { letterNumber: p.letterNumber } : {}) });
       let statusCode: number | null = null;
       let error: string | null = null;
+      let refusedAddress = false;
       try {
-        const response = await fetch(subscription.url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': 'Pishkhan-Webhooks/1',
-            'x-pishkhan-event': p.type,
-            'x-pishkhan-event-id': p.id,
-            'x-pishkhan-signature': signatureHeader(subscription.secret, body, Math.floor(Date.now() / 1000)),
-          },
-          body,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(10_000),
-        });
-        statusCode = response.status;
-        await response.body?.cancel();
+        const headers = {
+          'content-type': 'application/json',
+          'user-agent': 'Pishkhan-Webhooks/1',
+          'x-pishkhan-event': p.type,
+          'x-pishkhan-event-id': p.id,
+          'x-pishkhan-signature': signatureHeader(subscription.secret, body, Math.floor(Date.now() / 1000)),
+        };
+        statusCode = await postWebhook(subscription.url, headers, body, { allowPrivate: options.allowPrivate, timeoutMs: 10_000 });
         if (statusCode < 200 || statusCode >= 300) error = `answered ${statusCode}`;
       } catch (e) {
-        error = `did not answer: ${(e as Error).message}`.slice(0, 500);
+        refusedAddress = e instanceof RefusedAddressError;
+        error = (refusedAddress ? `refused: ${(e as Error).message}` : `did not answer: ${(e as Error).message}`).slice(0, 500);
       }
       await db.raw(
         `insert into webhook_deliveries (subscription_id, event_id, attempt, status_code, error, delivered_at)
@@ -153,6 +149,11 @@ export function createWebhookActivities(db: Db, metrics?: Metrics) {
       if (!error) {
         metrics?.webhookDeliveries.inc({ outcome: 'delivered' });
         return 'delivered';
+      }
+      // A subscriber on this machine or the agency's network is never contacted, however often it is tried.
+      if (refusedAddress) {
+        metrics?.webhookDeliveries.inc({ outcome: 'refused' });
+        throw ApplicationFailure.nonRetryable(error, 'WebhookAddressRefused');
       }
       // A 4xx says the subscriber will refuse it again; an admin may redeliver once it is fixed.
       if (statusCode && statusCode >= 400 && statusCode < 500 && !RETRYABLE_4XX.includes(statusCode)) {

@@ -11,6 +11,8 @@ export interface ApiClient {
   id: number;
   name: string;
   scopes: ApiScope[];
+  /** The departments whose letters and requests this key may read and decide */
+  departmentIds: number[];
 }
 
 declare module 'express-serve-static-core' {
@@ -24,11 +26,11 @@ const KEY = /^(pkh_[0-9a-f]{8})_[A-Za-z0-9_-]{43}$/;
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** Creates a client and returns its full key: the only time anyone sees it. */
-export async function createApiClient(db: Db, input: { name: string; scopes: ApiScope[]; createdBy: number | null }): Promise<{ id: number; key: string }> {
+export async function createApiClient(db: Db, input: { name: string; scopes: ApiScope[]; departmentIds: number[]; createdBy: number | null }): Promise<{ id: number; key: string }> {
   const prefix = `pkh_${randomBytes(4).toString('hex')}`;
   const key = `${prefix}_${randomBytes(32).toString('base64url')}`;
   const [row] = await db('api_clients')
-    .insert({ name: input.name, key_prefix: prefix, key_hash: sha256(key), scopes: input.scopes, created_by: input.createdBy })
+    .insert({ name: input.name, key_prefix: prefix, key_hash: sha256(key), scopes: input.scopes, department_ids: input.departmentIds, created_by: input.createdBy })
     .returning('id');
   return { id: row.id, key };
 }
@@ -50,7 +52,7 @@ export function requireApiClient(db: Db, scope: ApiScope) {
     if (!client || !timingSafeEqual(expected, Buffer.from(sha256(key), 'hex'))) return next(unauthenticated(res, 'integrations.errors.unauthenticated'));
     if (client.revoked_at) return next(unauthenticated(res, 'integrations.errors.revoked'));
     if (!client.scopes.includes(scope)) return next(new UserError(403, 'integrations.errors.scope', { scope }));
-    req.apiClient = { id: client.id, name: client.name, scopes: client.scopes };
+    req.apiClient = { id: client.id, name: client.name, scopes: client.scopes, departmentIds: client.department_ids ?? [] };
     next();
   };
 }

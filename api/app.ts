@@ -31,17 +31,21 @@ import { resubmitRoutes } from './routes/resubmit';
 import { resultRoutes } from './routes/result';
 import { staffRequestRoutes } from './routes/staff-requests';
 import { surveyRoutes } from './routes/survey';
+import { temporalCodecRoutes } from './routes/temporal-codec';
 import { trackRoutes } from './routes/track';
 import { verifyRoutes } from './routes/verify';
+import { createThrottles } from './throttles';
 import { createViewEngine, viewsDir } from './views';
 
 const root = path.resolve(__dirname, '..');
 
-export function createApp(ctx: AppContext): express.Express {
+export function createApp(given: Omit<AppContext, 'throttles'> & Partial<Pick<AppContext, 'throttles'>>): express.Express {
+  const ctx: AppContext = { ...given, throttles: given.throttles ?? createThrottles(given.db, given.config) };
   const app = express();
   const production = ctx.config.env === 'production';
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // Only the proxies named in TRUST_PROXY may say who the client is; by default nobody can.
+  app.set('trust proxy', ctx.config.trustProxy);
   app.engine('hbs', createViewEngine(production));
   app.set('view engine', 'hbs');
   app.set('views', viewsDir);
@@ -118,9 +122,10 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(adminApiKeyRoutes(ctx));
   app.use(adminWebhookRoutes(ctx));
   app.use(reportRoutes(ctx));
+  app.use(temporalCodecRoutes(ctx));
   app.use(integrationRoutes(ctx));
   app.use(jsonApiRoutes(ctx));
-  if (!production) app.use(devRoutes(ctx));
+  if (ctx.config.devPages) app.use(devRoutes(ctx));
 
   app.use(() => {
     throw notFound();

@@ -5,6 +5,7 @@ import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
 import type { Metrics } from '../lib/metrics';
 import type { Sessions } from './session';
+import type { Throttles } from './throttles';
 import type { SubmitRequest } from './submission';
 
 export interface AppContext {
@@ -15,6 +16,8 @@ export interface AppContext {
   sessions: Sessions;
   submitRequest: SubmitRequest;
   metrics?: Metrics;
+  /** Guess limits shared by every replica (built by createApp when not given) */
+  throttles: Throttles;
 }
 
 /** Keyset pagination cursors are opaque to users: base64url of the last row's sort values. */

@@ -30,5 +30,6 @@ export async function sendStaffSms(ctx: AppContext, req: Request, request: Reque
     .insert({ request_id: request.id, kind: 'staff_sms', actor: req.staff!.username, note: message, dedupe_key: dedupeKey })
     .onConflict('dedupe_key')
     .ignore();
-  await audit(ctx.db, req, 'custom_sms', { requestId: request.id, message });
+  // The text stays in the request's history (cleared by retention); the audit entry points at it.
+  await audit(ctx.db, req, 'custom_sms', { requestId: request.id, event: dedupeKey, length: message.length });
 }

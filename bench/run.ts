@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createSubmitter } from '../api/submission';
 import { currentServiceVersion } from '../lib/catalog-sync';
+import { loadConfig } from '../lib/config';
 import { letterAnswers, loginCitizen, loginStaff } from '../scripts/stack/people';
 import { startOwnStack, type AppProcess } from '../scripts/stack/own-stack';
 import { growRequests, inboxPlan, type Plan } from './inbox';
@@ -18,8 +19,21 @@ const ROUNDS = 3;
 async function main() {
   const host = machine();
   log(`${host.cpus} cores, ${host.memoryGiB} GiB, ${host.cpuModel}, node ${host.node}, load ${host.loadAverage}`);
-  // The web app runs as in production: templates compiled once, no development pages.
-  const stack = await startOwnStack({ log: (m) => log(`  ${m}`), webEnv: { NODE_ENV: 'production', SESSION_SECRET: randomBytes(32).toString('hex') } });
+  // The web app runs as in production: templates compiled once, no development pages. Production refuses
+  // the sandbox, so it is told of outside services it never calls itself (the worker, in test mode, sends the
+  // SMS through the sandbox), and shares the worker's payload key.
+  const workerKeys = loadConfig({}).temporal.payloadKeys;
+  const webEnv = {
+    NODE_ENV: 'production',
+    SESSION_SECRET: randomBytes(32).toString('hex'),
+    TEMPORAL_PAYLOAD_KEYS: `${workerKeys.current}:${workerKeys.keys[workerKeys.current].toString('base64')}`,
+    SMS_PROVIDER: 'http',
+    SMS_HTTP_URL: 'https://sms.bench.invalid/send',
+    PAYMENT_GATEWAY_URL: 'https://bank.bench.invalid',
+    AGENCY_CIVIL_REGISTRY_URL: 'https://civil-registry.bench.invalid',
+    AGENCY_POSTAL_COMPANY_URL: 'https://postal-company.bench.invalid',
+  };
+  const stack = await startOwnStack({ log: (m) => log(`  ${m}`), webEnv });
   const worker: AppProcess = stack.worker;
   try {
     await new Promise((r) => setTimeout(r, 3000));

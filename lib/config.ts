@@ -1,12 +1,30 @@
 // Every setting of the desk, read from the environment in this one place and validated at start.
+import { createHash } from 'node:crypto';
+import net from 'node:net';
 import path from 'node:path';
 
 export type SmsProviderName = 'sandbox' | 'kavenegar' | 'http';
 export type DocumentStoreName = 'local' | 's3';
 export type LetterRegistryName = 'builtin' | 'http';
 
+/** How many tries within how long; the next one is refused until the window ends. */
+export interface Limit {
+  count: number;
+  windowMs: number;
+}
+
+/** AES-256-GCM keys for Temporal payloads: `current` encrypts, every key in `keys` decrypts. */
+export interface PayloadKeys {
+  current: string;
+  keys: Record<string, Buffer>;
+}
+
 export interface Config {
   env: 'development' | 'production' | 'test';
+  /** Express `trust proxy`: false (the socket's address is the client), a hop count, or the proxies' addresses */
+  trustProxy: false | number | string;
+  /** /dev pages (the SMS the desk sent); never in production */
+  devPages: boolean;
   port: number;
   publicUrl: string;
   dataDir: string;
@@ -23,6 +41,9 @@ export interface Config {
     cliPath?: string;
     devServerPort: number;
     uiPort: number;
+    payloadKeys: PayloadKeys;
+    /** The Temporal Web UI's origin, allowed to call the payload codec endpoint with an admin's session */
+    uiOrigin?: string;
   };
   sessionSecret: string;
   sandboxPort: number;
@@ -48,6 +69,13 @@ export interface Config {
     perNumber: { count: number; windowMs: number };
     perAddress: { count: number; windowMs: number };
   };
+  /** Guessing limits, counted in PostgreSQL so every web replica shares them */
+  throttle: {
+    track: { perCode: Limit; perAddress: Limit };
+    staffLogin: { failuresPerAccount: number; lockoutMs: number; maxLockoutMs: number; perAddress: Limit };
+  };
+  /** Webhooks may be sent to loopback, private and link-local addresses (a test or an intranet subscriber) */
+  webhookAllowPrivate: boolean;
   documentStore: DocumentStoreName;
   documentDir: string;
   /** S3-compatible object storage for documents (DOCUMENT_STORE=s3) */
@@ -133,6 +161,74 @@ function otpSettings(env: Env): Config['otp'] {
   };
 }
 
+function throttleSettings(env: Env): Config['throttle'] {
+  const WEEK_S = 7 * 86400;
+  const trackWindowMs = bounded(env, 'TRACK_WINDOW_SECONDS', 900, 1, WEEK_S) * 1000;
+  const lockoutMs = bounded(env, 'STAFF_LOCKOUT_SECONDS', 60, 1, WEEK_S) * 1000;
+  const maxLockoutMs = bounded(env, 'STAFF_LOCKOUT_MAX_SECONDS', 3600, 1, WEEK_S) * 1000;
+  if (maxLockoutMs < lockoutMs) throw new ConfigError('STAFF_LOCKOUT_MAX_SECONDS must not be shorter than STAFF_LOCKOUT_SECONDS');
+  return {
+    track: {
+      perCode: { count: bounded(env, 'TRACK_PER_CODE_LIMIT', 5, 1, 1000), windowMs: trackWindowMs },
+      perAddress: { count: bounded(env, 'TRACK_PER_ADDRESS_LIMIT', 30, 1, 100000), windowMs: trackWindowMs },
+    },
+    staffLogin: {
+      failuresPerAccount: bounded(env, 'STAFF_LOGIN_FAILURES', 5, 1, 100),
+      lockoutMs,
+      maxLockoutMs,
+      perAddress: {
+        count: bounded(env, 'STAFF_LOGIN_PER_ADDRESS_LIMIT', 20, 1, 100000),
+        windowMs: bounded(env, 'STAFF_LOGIN_ADDRESS_WINDOW_SECONDS', 3600, 1, WEEK_S) * 1000,
+      },
+    },
+  };
+}
+
+const PROXY_ALIASES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** TRUST_PROXY: unset trusts nobody; a number trusts that many hops; otherwise the proxies' addresses, CIDRs or aliases. */
+function trustProxy(env: Env): Config['trustProxy'] {
+  const raw = (env.TRUST_PROXY || '').trim();
+  if (!raw || raw === 'false') return false;
+  if (/^\d+$/.test(raw)) return bounded(env, 'TRUST_PROXY', 0, 0, 10);
+  const entries = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/');
+    const family = net.isIP(address);
+    const maxBits = family === 6 ? 128 : 32;
+    const goodBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= maxBits);
+    if (!PROXY_ALIASES.includes(entry) && !(family && goodBits && extra === undefined)) {
+      throw new ConfigError(`TRUST_PROXY must be a hop count or a list of proxy addresses, CIDRs, loopback, linklocal or uniquelocal, got "${entry}"`);
+    }
+  }
+  return entries.join(', ');
+}
+
+/** TEMPORAL_PAYLOAD_KEYS: `id:base64-of-32-bytes` separated by commas; the first encrypts, all decrypt (rotation). */
+function payloadKeys(env: Env, production: boolean): PayloadKeys {
+  const raw = (env.TEMPORAL_PAYLOAD_KEYS || '').trim();
+  if (!raw) {
+    if (production) throw new ConfigError('TEMPORAL_PAYLOAD_KEYS must be set in production (id:base64 of 32 random bytes; openssl rand -base64 32)');
+    // Development and tests: a fixed key, so payloads are encrypted everywhere and histories stay readable across restarts.
+    return { current: 'dev', keys: { dev: createHash('sha256').update('pishkhan-development-payload-key').digest() } };
+  }
+  const keys: Record<string, Buffer> = {};
+  let current = '';
+  for (const entry of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const match = /^([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/=_-]+)$/.exec(entry);
+    const key = match ? Buffer.from(match[2], 'base64') : Buffer.alloc(0);
+    if (!match || key.length !== 32) throw new ConfigError('TEMPORAL_PAYLOAD_KEYS must list id:base64 pairs, each key 32 bytes (openssl rand -base64 32)');
+    if (keys[match[1]]) throw new ConfigError(`TEMPORAL_PAYLOAD_KEYS names the key "${match[1]}" twice`);
+    keys[match[1]] = key;
+    current ||= match[1];
+  }
+  return { current, keys };
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  return oneOf(env, name, ['true', 'false'] as const, fallback ? 'true' : 'false') === 'true';
+}
+
 /** A secret given to others: long enough to resist guessing, printable, no spaces. */
 function token(env: Env, name: string): string | undefined {
   const raw = env[name];
@@ -186,6 +282,22 @@ function agencies(env: Env, sandboxUrl: string): Record<string, string> {
   return found;
 }
 
+/** Production talks to the real world only: no sandbox adapter, no development page. */
+function refuseSandboxInProduction(config: Config, env: Env): void {
+  if (config.env !== 'production') return;
+  const sandbox = (value: string | undefined) => !!value && value.startsWith(config.sandboxUrl);
+  if (config.devPages) throw new ConfigError('DEV_PAGES must not be true in production (the development pages show every SMS)');
+  if (config.sms.provider === 'sandbox') throw new ConfigError('SMS_PROVIDER must be kavenegar or http in production, not the sandbox (which shows every login code)');
+  if (sandbox(config.sms.httpUrl)) throw new ConfigError('SMS_HTTP_URL must point at the real SMS provider in production, not the sandbox');
+  if (!env.PAYMENT_GATEWAY_URL || sandbox(config.paymentGatewayUrl)) throw new ConfigError("PAYMENT_GATEWAY_URL must point at the bank's gateway in production, not the sandbox (where anyone can pay)");
+  for (const [agency, address] of Object.entries(config.agencies)) {
+    if (sandbox(address)) throw new ConfigError(`AGENCY_${agency.toUpperCase().replace(/-/g, '_')}_URL must point at the real agency in production, not the sandbox`);
+  }
+  if (config.letterRegistry === 'http' && (!env.EXTERNAL_REGISTRY_URL || sandbox(config.externalRegistry?.url))) {
+    throw new ConfigError('EXTERNAL_REGISTRY_URL must point at the correspondence system in production when LETTER_REGISTRY=http, not the sandbox');
+  }
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
   const port = int(env, 'PORT', 3000);
@@ -201,8 +313,10 @@ export function loadConfig(env: Env = process.env): Config {
   const smsProvider = oneOf(env, 'SMS_PROVIDER', ['sandbox', 'kavenegar', 'http'] as const, 'sandbox');
   if (smsProvider === 'kavenegar' && !env.KAVENEGAR_API_KEY) throw new ConfigError('KAVENEGAR_API_KEY must be set when SMS_PROVIDER=kavenegar');
   if (smsProvider === 'http' && !env.SMS_HTTP_URL) throw new ConfigError('SMS_HTTP_URL must be set when SMS_PROVIDER=http');
-  return {
+  const config: Config = {
     env: nodeEnv,
+    trustProxy: trustProxy(env),
+    devPages: flag(env, 'DEV_PAGES', nodeEnv !== 'production'),
     port,
     publicUrl: url(env, 'PUBLIC_URL', `http://localhost:${port}`)!,
     dataDir,
@@ -219,6 +333,8 @@ export function loadConfig(env: Env = process.env): Config {
       cliPath: env.TEMPORAL_CLI || undefined,
       devServerPort: int(env, 'TEMPORAL_DEV_PORT', 7233),
       uiPort: int(env, 'TEMPORAL_UI_PORT', 8233),
+      payloadKeys: payloadKeys(env, nodeEnv === 'production'),
+      uiOrigin: origins(env, 'TEMPORAL_UI_ORIGIN')[0] ?? (nodeEnv === 'production' ? undefined : `http://localhost:${int(env, 'TEMPORAL_UI_PORT', 8233)}`),
     },
     sessionSecret,
     sandboxPort,
@@ -236,6 +352,8 @@ export function loadConfig(env: Env = process.env): Config {
     paymentGatewayUrl: url(env, 'PAYMENT_GATEWAY_URL', `${sandboxUrl}/payment`)!,
     embedAllowedOrigins: origins(env, 'EMBED_ALLOWED_ORIGINS'),
     otp: otpSettings(env),
+    throttle: throttleSettings(env),
+    webhookAllowPrivate: flag(env, 'WEBHOOK_ALLOW_PRIVATE', false),
     documentStore: oneOf(env, 'DOCUMENT_STORE', ['local', 's3'] as const, 'local'),
     documentDir: path.resolve(env.DOCUMENT_DIR || path.join(dataDir, 'documents')),
     s3: s3Settings(env),
@@ -247,6 +365,8 @@ export function loadConfig(env: Env = process.env): Config {
     retentionMonths: bounded(env, 'RETENTION_MONTHS', 24, 0, 1200),
     adminPassword: env.ADMIN_PASSWORD || undefined,
   };
+  refuseSandboxInProduction(config, env);
+  return config;
 }
 
 /** The web app and the worker alone need real servers; `npm start` brings embedded ones. */

@@ -89,6 +89,11 @@ export function maskMobile(mobile: string): string {
   return `${canonical.slice(0, 4)}***${canonical.slice(-4)}`;
 }
 
+/** 'مریم احمدی' → 'م*** ا***': enough to recognise a document's holder, not to learn their name. */
+export function maskName(name: string): string {
+  return name.trim().split(/\s+/).filter(Boolean).map((word) => `${[...word][0]}***`).join(' ');
+}
+
 /** '0499370899' → '049****899'. */
 export function maskNationalCode(code: string): string {
   const digits = toLatinDigits(code).replace(/\D/g, '');

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Config } from './config';
+import { encryptedDataConverter } from './payload-codec';
 
 function tls(config: Config['temporal']) {
   if (!config.tls) return undefined;
@@ -14,7 +15,7 @@ function tls(config: Config['temporal']) {
 
 export async function connectClient(config: Config['temporal']): Promise<Client> {
   const connection = await Connection.connect({ address: config.address, tls: tls(config) });
-  return new Client({ connection, namespace: config.namespace });
+  return new Client({ connection, namespace: config.namespace, dataConverter: encryptedDataConverter(config.payloadKeys) });
 }
 
 export async function connectWorker(config: Config['temporal']): Promise<NativeConnection> {

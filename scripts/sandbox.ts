@@ -19,6 +19,11 @@ export async function startSandbox(port: number, host = '127.0.0.1') {
 
 if (require.main === module) {
   const config = loadConfigOrExit();
+  // The sandbox shows every login code and lets anyone pay: never part of a production desk.
+  if (config.env === 'production') {
+    console.error('configuration error: NODE_ENV must not be production for the sandbox (it stands in for SMS, agencies and the bank)');
+    process.exit(1);
+  }
   startSandbox(config.sandboxPort, '0.0.0.0').then(
     () => console.log(`sandbox on :${config.sandboxPort}`),
     (error: unknown) => {

@@ -53,6 +53,7 @@ async function main() {
           port: config.temporal.devServerPort,
           uiPort: config.temporal.uiPort,
           dbFile: path.join(config.dataDir, 'temporal.db'),
+          codecEndpoint: `${config.publicUrl}/api/temporal-codec`,
           log: say,
         });
         stops.push(temporal.stop);

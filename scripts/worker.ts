@@ -15,6 +15,7 @@ import { createDb } from '../lib/db';
 import { createLogger, installTemporalLogging } from '../lib/log';
 import { createMetrics } from '../lib/metrics';
 import { ensureRetentionSchedule } from '../lib/retention-schedule';
+import { encryptedDataConverter } from '../lib/payload-codec';
 import { connectWorker } from '../lib/temporal';
 
 export interface WorkerOptions {
@@ -30,6 +31,7 @@ export async function startWorker(config: Config, log: Logger, options: WorkerOp
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
+    dataConverter: encryptedDataConverter(config.temporal.payloadKeys),
     ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities({
       db,
@@ -38,12 +40,14 @@ export async function startWorker(config: Config, log: Logger, options: WorkerOp
       documents: createDocumentStore(config),
       metrics,
       letterRegistry: letterRegistryFromConfig(config),
+      payloadKeys: config.temporal.payloadKeys,
+      webhookAllowPrivate: config.webhookAllowPrivate,
     }),
     // On shutdown, activities in flight get this long to finish before they are cancelled.
     shutdownGraceTime: '10 seconds',
   });
   // A schedule that cannot be made is reported, but never keeps requests from being worked on.
-  const schedule = await ensureRetentionSchedule(new Client({ connection, namespace: config.temporal.namespace }), {
+  const schedule = await ensureRetentionSchedule(new Client({ connection, namespace: config.temporal.namespace, dataConverter: encryptedDataConverter(config.temporal.payloadKeys) }), {
     months: config.retentionMonths,
     taskQueue: config.temporal.taskQueue,
   }).catch((error) => {

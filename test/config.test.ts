@@ -7,6 +7,10 @@ import { loadConfig } from '../lib/config';
 const root = path.resolve(__dirname, '..');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const servers = { DATABASE_URL: 'postgres://pishkhan@127.0.0.1:1/pishkhan', TEMPORAL_ADDRESS: '127.0.0.1:1' };
+const payloadKey = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
+// A production desk that has everything but the one setting each row below leaves out or gets wrong.
+const production = { ...servers, NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40), TEMPORAL_PAYLOAD_KEYS: payloadKey };
+const realWorld = { SMS_PROVIDER: 'kavenegar', KAVENEGAR_API_KEY: 'kavenegar-key', PAYMENT_GATEWAY_URL: 'https://bank.example', AGENCY_CIVIL_REGISTRY_URL: 'https://civil.example', AGENCY_POSTAL_COMPANY_URL: 'https://post.example' };
 
 function run(script: string, env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
   return new Promise((resolve) => {
@@ -36,6 +40,19 @@ describe('a bad setting stops the process with exactly one line naming it', () =
     ['RETENTION_MONTHS', 'scripts/worker.ts', { ...servers, RETENTION_MONTHS: '-1' }],
     ['WORKER_HTTP_PORT', 'scripts/worker.ts', { ...servers, WORKER_HTTP_PORT: 'abc' }],
     ['LOG_LEVEL', 'scripts/worker.ts', { ...servers, LOG_LEVEL: 'loud' }],
+    ['TRUST_PROXY', 'scripts/web.ts', { ...servers, TRUST_PROXY: 'everyone' }],
+    ['TEMPORAL_PAYLOAD_KEYS', 'scripts/web.ts', { ...servers, TEMPORAL_PAYLOAD_KEYS: 'k1:c2hvcnQ=' }],
+    ['TEMPORAL_PAYLOAD_KEYS', 'scripts/worker.ts', { ...production, ...realWorld, TEMPORAL_PAYLOAD_KEYS: '' }],
+    // Production refuses every sandbox adapter and the development pages.
+    ['SMS_PROVIDER', 'scripts/web.ts', { ...production, ...realWorld, SMS_PROVIDER: 'sandbox' }],
+    ['SMS_PROVIDER', 'scripts/worker.ts', { ...production, ...realWorld, SMS_PROVIDER: '' }],
+    ['SMS_HTTP_URL', 'scripts/web.ts', { ...production, ...realWorld, SMS_PROVIDER: 'http', SMS_HTTP_URL: 'http://127.0.0.1:3100/sms/send' }],
+    ['PAYMENT_GATEWAY_URL', 'scripts/web.ts', { ...production, ...realWorld, PAYMENT_GATEWAY_URL: '' }],
+    ['PAYMENT_GATEWAY_URL', 'scripts/web.ts', { ...production, ...realWorld, SANDBOX_URL: 'http://sandbox:3100', PAYMENT_GATEWAY_URL: 'http://sandbox:3100/payment' }],
+    ['AGENCY_CIVIL_REGISTRY_URL', 'scripts/worker.ts', { ...production, ...realWorld, AGENCY_CIVIL_REGISTRY_URL: '' }],
+    ['EXTERNAL_REGISTRY_URL', 'scripts/worker.ts', { ...production, ...realWorld, LETTER_REGISTRY: 'http' }],
+    ['DEV_PAGES', 'scripts/web.ts', { ...production, ...realWorld, DEV_PAGES: 'true' }],
+    ['NODE_ENV', 'scripts/sandbox.ts', { ...production, ...realWorld }],
   ])('%s (%s)', async (name, script, env) => {
     const { code, stderr, stdout } = await run(script, env as Record<string, string>);
     const lines = stderr.split('\n').filter((l) => l.trim());
@@ -46,6 +63,19 @@ describe('a bad setting stops the process with exactly one line naming it', () =
 });
 
 describe('good settings', () => {
+  test('a production desk pointed at the real world starts past its configuration', () => {
+    const config = loadConfig({ ...production, ...realWorld });
+    expect(config).toMatchObject({ env: 'production', devPages: false, trustProxy: false, webhookAllowPrivate: false });
+    expect(config.temporal.payloadKeys.current).toBe('k1');
+  });
+
+  test('TRUST_PROXY trusts nobody unless it names the proxy', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '172.28.0.10' }).trustProxy).toBe('172.28.0.10');
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+  });
+
   test('the defaults need nothing set, and the operations settings read as documented', () => {
     const defaults = loadConfig({});
     expect(defaults).toMatchObject({ port: 3000, workerHttpPort: 3001, retentionMonths: 24, metricsToken: undefined });
@@ -78,5 +108,28 @@ describe('every setting is documented', () => {
     const rows = table.split('\n').filter((l) => l.startsWith('| `'));
     const missing = names.filter((name) => !rows.some((row) => row.includes(`\`${name}\``)));
     expect(missing).toEqual([]);
+  });
+});
+
+describe('the production topology', () => {
+  const compose = fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8');
+  /** The lines of one service block of docker-compose.yml. */
+  const service = (name: string) => {
+    const lines = compose.split('\n');
+    const start = lines.indexOf(`  ${name}:`);
+    const end = lines.findIndex((l, i) => i > start && /^ {0,2}\S/.test(l));
+    return lines.slice(start, end).join('\n');
+  };
+
+  test('the sandbox runs only under the demo profile and is published on no port', () => {
+    const sandbox = service('sandbox');
+    expect(sandbox).toMatch(/profiles: \["demo"\]/);
+    expect(sandbox).not.toMatch(/^\s+ports:/m);
+  });
+
+  test('the app defaults to no sandbox adapter and trusts only its nginx as the proxy', () => {
+    expect(compose).not.toMatch(/:-sandbox\}|:-http:\/\/sandbox/);
+    const nginx = /ipv4_address: ([\d.]+)/.exec(service('proxy'))![1];
+    expect(compose).toContain(`TRUST_PROXY: ${nginx}`);
   });
 });

@@ -47,7 +47,7 @@ test('schemathesis finds no server error and no answer off the description', asy
   // Signed in as a citizen with a request, and with a key of both scopes, so the checks go past the door.
   const citizen = await loginCitizen(desk, uniqueMobile());
   await submitThroughPages(citizen, 'general-letter', letterAnswers());
-  const { key } = await createApiClient(desk.db, { name: 'fuzz', scopes: ['requests:read', 'letters:write'], createdBy: null });
+  const { key } = await createApiClient(desk.db, { name: 'fuzz', scopes: ['requests:read', 'letters:write'], departmentIds: await desk.db('departments').pluck('id'), createdBy: null });
   const reports = fs.mkdtempSync(path.join(os.tmpdir(), 'pishkhan-schemathesis-'));
   const run = await cli(
     [

@@ -5,6 +5,7 @@ import { createApp } from '../api/app';
 import { createSessions } from '../api/session';
 import { createSubmitter } from '../api/submission';
 import { createLogger } from '../lib/log';
+import { createPayloadCodec } from '../lib/payload-codec';
 import type { Browser } from '../scripts/stack/http-browser';
 import { startDesk, uniqueMobile, type Desk } from './helpers/desk';
 import { pdfBytes, submitWithDocument } from './helpers/integrations';
@@ -14,6 +15,8 @@ import { appApiRoutes, contractProblems, describedOperations, openApi, type ApiA
 let desk: Desk;
 let owner: Browser;
 let stranger: Browser;
+let admin: Browser;
+let secretariat: Browser;
 let code: string;
 let letterNumber: string;
 let documentId: number;
@@ -22,7 +25,7 @@ const keys = { reader: '', writer: '' };
 
 beforeAll(async () => {
   desk = await startDesk();
-  [owner, stranger] = await Promise.all([loginCitizen(desk, uniqueMobile()), loginCitizen(desk, uniqueMobile())]);
+  [owner, stranger, admin, secretariat] = await Promise.all([loginCitizen(desk, uniqueMobile()), loginCitizen(desk, uniqueMobile()), loginStaff(desk, 'admin'), loginStaff(desk, 'dabir')]);
   documentBytes = pdfBytes();
   code = await submitWithDocument(owner, 'general-letter', letterAnswers('legal'), { key: 'letter', name: 'letter.pdf', bytes: documentBytes, mime: 'application/pdf' });
   await waitForStatus(desk, code, 'pending_review');
@@ -31,13 +34,16 @@ beforeAll(async () => {
   const request = await desk.db('requests').where({ tracking_code: code }).first();
   letterNumber = request.letter_number;
   documentId = (await desk.db('documents').where({ request_id: request.id }).first('id')).id;
-  keys.reader = (await createApiClient(desk.db, { name: 'contract reader', scopes: ['requests:read'], createdBy: null })).key;
-  keys.writer = (await createApiClient(desk.db, { name: 'contract writer', scopes: ['letters:write'], createdBy: null })).key;
+  const departmentIds: number[] = await desk.db('departments').pluck('id');
+  keys.reader = (await createApiClient(desk.db, { name: 'contract reader', scopes: ['requests:read'], departmentIds, createdBy: null })).key;
+  keys.writer = (await createApiClient(desk.db, { name: 'contract writer', scopes: ['letters:write'], departmentIds, createdBy: null })).key;
 });
 afterAll(async () => {
   await desk?.stop();
 });
 
+/** One payload sealed the way the desk seals every Temporal payload, as the Web UI sends it. */
+const sealedPayloads = { payloads: [] as { metadata: Record<string, string>; data: string }[] };
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 const postJson = (key: string | null, body: unknown) => ({
   method: 'POST',
@@ -76,12 +82,20 @@ const calls: Call[] = [
   { operation: 'POST /api/integrations/letters/{number}/replies', what: 'a reply without a key', path: () => `/api/integrations/letters/${encodeURIComponent(letterNumber)}/replies`, init: () => postJson(null, { status: 'received' }), status: 401 },
   { operation: 'GET /api/integrations/requests/{code}/documents/{id}', what: 'an attached document', path: () => `/api/integrations/requests/${code}/documents/${documentId}`, init: () => ({ headers: bearer(keys.reader) }), status: 200 },
   { operation: 'GET /api/integrations/requests/{code}/documents/{id}', what: 'a document of another request', path: () => `/api/integrations/requests/${code}/documents/${documentId + 100000}`, init: () => ({ headers: bearer(keys.reader) }), status: 404 },
+  { operation: 'POST /api/temporal-codec/decode', what: 'payloads an admin reads', path: () => '/api/temporal-codec/decode', init: () => ({ ...postJson(null, sealedPayloads), as: admin }), status: 200 },
+  { operation: 'POST /api/temporal-codec/decode', what: 'payloads without signing in', path: () => '/api/temporal-codec/decode', init: () => postJson(null, sealedPayloads), status: 401 },
+  { operation: 'POST /api/temporal-codec/decode', what: 'payloads a clerk asks for', path: () => '/api/temporal-codec/decode', init: () => ({ ...postJson(null, sealedPayloads), as: secretariat }), status: 403 },
+  { operation: 'POST /api/temporal-codec/decode', what: 'payloads that are not payloads', path: () => '/api/temporal-codec/decode', init: () => ({ ...postJson(null, { payloads: [{ metadata: { encoding: '%%%' } }] }), as: admin }), status: 400 },
 ];
 
 const row = (what: string) => calls.find((c) => c.what === what)!;
 
 async function call(c: Call): Promise<ApiAnswer & { bytes: Buffer }> {
   const { as, ...init } = c.init?.() ?? {};
+  if (!sealedPayloads.payloads.length) {
+    const [sealed] = await createPayloadCodec(desk.config.temporal.payloadKeys).encode([{ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('"0499370899"') }]);
+    sealedPayloads.payloads.push({ metadata: Object.fromEntries(Object.entries(sealed.metadata!).map(([k, v]) => [k, Buffer.from(v!).toString('base64')])), data: Buffer.from(sealed.data!).toString('base64') });
+  }
   const cookie = as ? ['pk_session', 'pk_csrf'].filter((n) => as.cookie(n)).map((n) => `${n}=${as.cookie(n)}`).join('; ') : '';
   const response = await fetch(new URL(c.path(), desk.url), { ...init, headers: { ...(cookie ? { cookie } : {}), ...init.headers } });
   const bytes = Buffer.from(await response.arrayBuffer());

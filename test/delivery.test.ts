@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { formatJalaliDate } from '../lib/jalali';
-import { toPersianDigits } from '../lib/persian';
+import { maskName, toPersianDigits } from '../lib/persian';
 import { Browser, textOf } from '../scripts/stack/http-browser';
 import { startDesk, uniqueMobile, type Desk } from './helpers/desk';
 import { letterAnswers, loginCitizen, loginStaff, submitThroughPages, waitForStatus } from './helpers/journeys';
@@ -73,7 +73,7 @@ test("another citizen cannot download someone else's result", async () => {
   expect((await new Browser(desk.url).download(`/requests/${shared.code}/result`)).status).toBe(303);
 });
 
-test('the public verification page shows the particulars and tells a genuine copy from a modified one', async () => {
+test('the public verification page shows only what proves authenticity, the full text only to one who uploads the file, and tells a genuine copy from a modified one', async () => {
   const { citizen, code, deliverable } = shared;
   const downloaded = (await citizen.download(`/requests/${code}/result`)).bytes;
   const visitor = new Browser(desk.url);
@@ -81,16 +81,21 @@ test('the public verification page shows the particulars and tells a genuine cop
   expect(page.status).toBe(200);
   const text = textOf(page.html);
   expect(text).toContain('ارسال نامه به سازمان');
-  expect(text).toContain(toPersianDigits(code));
   expect(text).toContain(deliverable.sha256);
   expect(text).toContain(formatJalaliDate(new Date(deliverable.issued_at)));
-  expect(text).toContain(deliverable.text.replace(/\s+/g, ' ').trim());
-  expect(text).toContain(REPLY);
+  expect(text).toContain(maskName(letterAnswers().full_name));
+  // Nothing a stranger with the link could use: no text, no name, no national code, no tracking code.
+  for (const secret of [REPLY, letterAnswers().full_name, letterAnswers().national_code, toPersianDigits(letterAnswers().national_code), code, toPersianDigits(code)]) {
+    expect({ secret, shown: page.html.includes(secret) }).toEqual({ secret, shown: false });
+  }
 
   const genuine = await visitor.upload(`/verify/${deliverable.verification_token}`, {}, { copy: { name: `result-${code}.html`, bytes: downloaded, type: 'text/html' } });
   expect(genuine.status).toBe(200);
   expect(textOf(genuine.html)).toContain('این فایل اصل است و تغییری نکرده است');
   expect(textOf(genuine.html)).not.toContain('فرق دارد');
+  // The one who holds the file sees it matched, text and all.
+  expect(textOf(genuine.html)).toContain(deliverable.text.replace(/\s+/g, ' ').trim());
+  expect(textOf(genuine.html)).toContain(toPersianDigits(code));
 
   const altered = Buffer.from(downloaded.toString('utf8').replace(toPersianDigits(code), toPersianDigits('999999999999')), 'utf8');
   expect(altered.equals(downloaded)).toBe(false);
@@ -98,6 +103,7 @@ test('the public verification page shows the particulars and tells a genuine cop
   expect(differs.status).toBe(200);
   expect(textOf(differs.html)).toContain('این فایل با سند صادرشده فرق دارد');
   expect(textOf(differs.html)).not.toContain('اصل است');
+  expect(differs.html).not.toContain(REPLY);
 
   const none = await visitor.upload(`/verify/${deliverable.verification_token}`, {}, {});
   expect(none.status).toBe(422);

@@ -9,7 +9,7 @@ import { encodeCursor } from '../api/context';
 import { loadCatalog } from '../lib/catalog';
 import { translate } from '../lib/i18n';
 import { toLatinDigits } from '../lib/persian';
-import { textOf, type Browser } from '../scripts/stack/http-browser';
+import { Browser, textOf } from '../scripts/stack/http-browser';
 import { startDesk, uniqueMobile, type Desk } from './helpers/desk';
 import { formPost, raw, uploadPost, type RawAnswer, type RawRequest } from './helpers/hostile';
 import { pdfBytes } from './helpers/integrations';
@@ -41,6 +41,8 @@ interface Refusal {
   status: number | number[];
   /** the locale key of the message the visitor reads (a page) or the problem's code (under /api) */
   says?: string;
+  /** what the message says in its blanks, e.g. the minutes to wait */
+  vars?: Record<string, unknown>;
 }
 
 /** A multipart form with only text fields, as a page with a file input sends it. */
@@ -50,6 +52,24 @@ async function multipart(path: string, as: Browser, fields: Record<string, strin
   const encoded = new Response(form);
   return raw(desk.url, path, { method: 'POST', as, body: Buffer.from(await encoded.arrayBuffer()), headers: { 'content-type': encoded.headers.get('content-type')! } });
 }
+
+/** Guesses at one tracking code's last four digits from one address, one after another; the last answer. */
+async function guesses(count: number): Promise<RawAnswer> {
+  const code = String(800000000000 + Math.floor(Math.random() * 99_999_999_999));
+  let answer: RawAnswer | null = null;
+  for (let i = 0; i < count; i++) answer = await formPost(desk.url, '/track', citizen, { code, lastFour: String(1000 + i) });
+  return answer!;
+}
+
+/** A form posted with this citizen's session but a CSRF token (cookie and field alike) made for another browser. */
+async function plantedToken(): Promise<RawAnswer> {
+  const stranger = new Browser(desk.url);
+  await stranger.get('/');
+  const planted = stranger.cookie('pk_csrf')!;
+  return raw(desk.url, '/track', { method: 'POST', body: new URLSearchParams({ _csrf: planted, code: '123456789012', lastFour: '1234' }).toString(), headers: { cookie: `pk_session=${citizen.cookie('pk_session')}; pk_csrf=${planted}`, 'content-type': 'application/x-www-form-urlencoded' } });
+}
+
+const codec = (who?: () => Browser) => raw(desk.url, '/api/temporal-codec/decode', { method: 'POST', as: who?.(), body: JSON.stringify({ payloads: [] }), headers: { 'content-type': 'application/json' } });
 
 /** One row per hostile input; the refusal it must get. */
 const refusals: Refusal[] = [
@@ -86,6 +106,13 @@ const refusals: Refusal[] = [
   { what: 'a NUL character in a search', send: () => get('/api/services?q=%00'), status: 400, says: 'errors.badRequest' },
   { what: 'a NUL character in a service id', send: () => get('/services/a%00b'), status: [400, 404] },
   { what: 'a query string of 100,000 characters', send: () => get(`/?q=${'a'.repeat(100_000)}`), status: 431 },
+  { what: 'a tracking code of 150,000 digits', send: () => formPost(desk.url, '/track', citizen, { code: '7'.repeat(150_000), lastFour: '1234' }), status: 404, says: 'track.notFound' },
+  { what: 'a sixth wrong guess at one tracking code', send: () => guesses(6), status: 429, says: 'throttle.tryAgain', vars: { minutes: '۱۵' } },
+  { what: 'a CSRF token planted from another browser', send: plantedToken, status: 403, says: 'errors.csrf' },
+  { what: 'the Temporal payload codec without signing in', send: () => codec(), status: 401, says: 'errors.loginRequired' },
+  { what: 'the Temporal payload codec as a citizen', send: () => codec(() => citizen), status: 401, says: 'errors.loginRequired' },
+  { what: 'the Temporal payload codec as a clerk', send: () => codec(() => clerk), status: 403, says: 'errors.forbidden' },
+  { what: 'the Temporal payload codec with payloads that are not payloads', send: () => raw(desk.url, '/api/temporal-codec/decode', { method: 'POST', as: admin, body: JSON.stringify({ payloads: 'all' }), headers: { 'content-type': 'application/json' } }), status: 400, says: 'errors.badRequest' },
 ];
 
 test.each(refusals.map((r) => [r.what, r] as const))('%s is refused with a 4xx and a clear message', async (_what, r) => {
@@ -94,10 +121,10 @@ test.each(refusals.map((r) => [r.what, r] as const))('%s is refused with a 4xx a
   expect(answer.text).not.toMatch(/"dependencies"|"devDependencies"/);
   if (!r.says) return;
   if (answer.type.startsWith('application/problem+json')) {
-    expect(JSON.parse(answer.text)).toMatchObject({ status: answer.status, code: r.says, title: fa(r.says) });
+    expect(JSON.parse(answer.text)).toMatchObject({ status: answer.status, code: r.says, title: fa(r.says, r.vars) });
   } else {
     expect(answer.type).toMatch(/^text\/html/);
-    expect(textOf(answer.text)).toContain(fa(r.says));
+    expect(textOf(answer.text)).toContain(fa(r.says, r.vars));
   }
 });
 
@@ -187,6 +214,8 @@ const BROKEN_CARDS: [string, (card: Record<string, unknown>) => string][] = [
   ['wrong-types', (card) => JSON.stringify({ ...card, id: 'wrong-types', title: 42, fields: 'none', fees: [{ amount: 'free' }] })],
   ['missing-parts', (card) => JSON.stringify({ ...card, id: 'missing-parts', sla: undefined, steps: undefined })],
   ['not-an-object', () => '["a", "list"]'],
+  ['javascript-law', (card) => JSON.stringify({ ...card, id: 'javascript-law', laws: [{ title: 'قانون', reference: 'ماده ۱', url: 'javascript:alert(document.cookie)' }] })],
+  ['data-url-law', (card) => JSON.stringify({ ...card, id: 'data-url-law', laws: [{ title: 'قانون', reference: 'ماده ۱', url: 'data:text/html,<script>alert(1)</script>' }] })],
 ];
 
 test('broken service cards are refused by loading and by catalog:check, naming each file', () => {

@@ -7,6 +7,7 @@ import { ensureRetentionSchedule } from '../lib/retention-schedule';
 import { textOf, type Browser } from '../scripts/stack/http-browser';
 import { eventually, startDesk, uniqueMobile, type Desk } from './helpers/desk';
 import { letterAnswers, loginCitizen, loginStaff, submitThroughPages, waitForStatus } from './helpers/journeys';
+import { pdfBytes } from './helpers/integrations';
 
 let desk: Desk;
 let citizen: Browser;
@@ -107,9 +108,12 @@ describe('retention', () => {
     }
     // What reports count is untouched.
     const after = await row(first);
-    for (const column of ['service_id', 'service_version', 'citizen_id', 'status', 'department_id', 'created_at', 'closed_at', 'sla_due_at', 'sla_state', 'decision_reason']) {
+    for (const column of ['service_id', 'service_version', 'citizen_id', 'status', 'department_id', 'created_at', 'closed_at', 'sla_due_at', 'sla_state']) {
       expect(after[column]).toEqual(before[column]);
     }
+    // The reason written to the citizen is their personal data too.
+    expect(before.decision_reason).toBe('نامه امضا ندارد');
+    expect(after.decision_reason).toBeNull();
     expect(await desk.db('request_events').where({ request_id: before.id }).count<{ count: number }[]>('id as count')).toEqual(events);
     expect(await desk.db('surveys').where({ request_id: before.id }).first()).toMatchObject({ rating: 4 });
     // The document is gone, row and bytes.
@@ -200,5 +204,73 @@ describe('housekeeping in the same sweep', () => {
     expect(await desk.db('documents').whereIn('id', [abandoned.id, kept.id]).pluck('id')).toEqual([kept.id]);
     expect(await store.get(abandoned.storage_key)).toBeNull();
     expect(await store.get(kept.storage_key)).not.toBeNull();
+  });
+});
+
+describe('nothing personal survives', () => {
+  test('a marker written into every table about one request and its citizen is gone after the sweep; audit entries keep who, what and when', async () => {
+    const MARKER = `MARK${randomBytes(5).toString('hex')}`;
+    const number = uniqueMobile();
+    const person = await loginCitizen(desk, number);
+    const answers = { ...letterAnswers('legal'), full_name: `مریم ${MARKER}`, subject: `قرارداد ${MARKER}`, body: `${letterAnswers().body} ${MARKER}` };
+    const code = await submitThroughPages(person, 'general-letter', answers);
+    await waitForStatus(desk, code, 'pending_review');
+    const request = await row(code);
+    // Staff write to the citizen and decide with a reason: history, outbox, audit.
+    const clerkPage = await clerk.get(`/staff/requests/${code}`);
+    const smsToken = /name="smsToken" value="([^"]+)"/.exec(clerkPage.html)![1];
+    await clerk.post(`/staff/requests/${code}/sms`, { message: `پیامک ${MARKER}`, smsToken });
+    expect((await clerk.post(`/staff/requests/${code}/decision`, { kind: 'approve', reason: `دلیل ${MARKER}` })).status).toBe(200);
+    await waitForStatus(desk, code, 'in_progress');
+    const letter = await desk.db('letters').where({ request_id: request.id }).first();
+    expect(letter.sender).toContain(MARKER);
+
+    // What other paths write, seeded where they write it.
+    const store = createDocumentStore(desk.config);
+    await storeDocument(desk.db, store, { requestId: request.id, citizenId: request.citizen_id, serviceId: 'general-letter', docKey: 'letter', name: `${MARKER}.pdf`, mime: 'application/pdf', bytes: pdfBytes(), uploadedBy: 'citizen' });
+    await desk.db('request_events').insert({ request_id: request.id, kind: 'citizen_reply', actor: 'citizen', note: `پاسخ ${MARKER}`, dedupe_key: `reply-${randomBytes(6).toString("hex")}` });
+    await desk.db('requests').where({ id: request.id }).update({ decision_reason: `دلیل ${MARKER}` });
+    await desk.db('inquiries').where({ request_id: request.id }).update({ response: JSON.stringify({ name: MARKER }), error: MARKER });
+    await desk.db('deliverables').insert({ request_id: request.id, kind: 'certificate', verification_token: randomBytes(16).toString('hex'), body: `<p>${MARKER}</p>`, text: MARKER, sha256: 'a'.repeat(64) });
+    await desk.db('surveys').insert({ request_id: request.id, service_id: 'general-letter', rating: 5, comment: MARKER });
+    const legal = await desk.db('departments').where({ code: 'legal' }).first('id');
+    const staff = await desk.db('staff').where({ username: 'dabir' }).first('id');
+    await desk.db('letter_referrals').insert({ letter_id: letter.id, from_department_id: legal.id, to_department_id: legal.id, note: MARKER, staff_id: staff.id, outcome: 'referred' });
+    // Entries written before the audit kept only references.
+    await desk.db('audit_log').insert([
+      { staff_id: staff.id, action: 'custom_sms', request_id: request.id, ip: '10.1.1.1', details: JSON.stringify({ message: MARKER }) },
+      { staff_id: staff.id, action: 'decision_reject', request_id: request.id, ip: '10.1.1.1', details: JSON.stringify({ reason: MARKER, resultStatus: 'rejected' }) },
+    ]);
+    const long = new Date('2001-01-01T00:00:00Z');
+    await desk.db('drafts').insert({ citizen_id: request.citizen_id, service_id: 'complaint', answers: JSON.stringify({ text: MARKER }), updated_at: long });
+    await desk.db('otp_codes').where({ mobile: number }).update({ created_at: long });
+    await desk.db('sms_outbox').where({ mobile: number }).whereNull('request_id').update({ created_at: long });
+    await desk.db('sessions').where({ citizen_id: request.citizen_id }).update({ expires_at: long });
+    await desk.db('requests').where({ id: request.id }).update({ closed_at: '2001-01-01T08:00:00Z', status: 'closed' });
+    const auditBefore = await desk.db('audit_log').where({ request_id: request.id }).orderBy('id').select('id', 'staff_id', 'action', 'created_at', 'ip');
+
+    await sweep({ closedBefore: '2001-06-01T00:00:00Z' });
+
+    // Every table, every column, read as text.
+    const tables: string[] = (await desk.db.raw("select tablename from pg_tables where schemaname = 'public' order by tablename")).rows.map((r: { tablename: string }) => r.tablename);
+    expect(tables).toEqual(expect.arrayContaining(['requests', 'request_events', 'letters', 'deliverables', 'audit_log', 'citizens', 'sms_outbox', 'inquiries', 'surveys', 'letter_referrals', 'documents', 'drafts', 'otp_codes']));
+    const found: Record<string, number> = {};
+    for (const table of tables) {
+      for (const needle of [MARKER, number]) {
+        const [{ n }] = (await desk.db.raw(`select count(*)::int as n from "${table}" t where t::text like ?`, [`%${needle}%`])).rows;
+        if (n) found[`${table} (${needle === MARKER ? 'marker' : 'mobile'})`] = n;
+      }
+    }
+    expect(found).toEqual({});
+
+    // The audit history still says who did what, when and from where, and that the sweep ran.
+    const auditAfter = await desk.db('audit_log').where({ request_id: request.id }).orderBy('id').select('id', 'staff_id', 'action', 'created_at', 'ip', 'details');
+    expect(auditAfter.map(({ details: _d, ...rest }) => rest)).toEqual(auditBefore);
+    const decided = auditAfter.find((a) => a.action === 'decision_reject')!;
+    expect(decided.details).toEqual({ resultStatus: 'rejected', redacted: true });
+    expect(await desk.db('audit_log').where({ action: 'personal_data_removed' }).count<{ count: number }[]>('id as count')).not.toEqual([{ count: 0 }]);
+    // And the audit history is still append-only outside the sweep.
+    await expect(desk.db('audit_log').where({ id: decided.id }).update({ details: JSON.stringify({}) })).rejects.toThrow(/append-only/);
+    await expect(desk.db('audit_log').where({ id: decided.id }).delete()).rejects.toThrow(/append-only/);
   });
 });

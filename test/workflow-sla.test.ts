@@ -71,7 +71,11 @@ test('time waiting for the citizen (needs_info) pauses the clock: the due date m
   await handleOf(desk, request.code).signal(resubmit, {});
   const moved = await waitForRow(desk, request.code, (r) => at(r.sla_due_at) > dueBefore, 'the due date to move');
 
-  const events = await eventsOf(desk, request.requestId);
+  // The due date is written a moment before the 'resubmitted' row.
+  const events = await eventually(async () => {
+    const rows = await eventsOf(desk, request.requestId);
+    return rows.some((e) => e.kind === 'resubmitted') ? rows : null;
+  }, 20_000, 'the resubmitted event');
   const paused = at(events.find((e) => e.kind === 'resubmitted')!.created_at) - at(events.find((e) => e.status === 'needs_info')!.created_at);
   const shift = at(moved.sla_due_at) - dueBefore;
   expect(shift).toBeGreaterThanOrEqual(2400);

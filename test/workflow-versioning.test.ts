@@ -2,6 +2,7 @@
 // the histories of finished requests (fresh from this run and recorded in test/fixtures/histories/).
 import { Worker } from '@temporalio/worker';
 import type { temporal } from '@temporalio/proto';
+import { encryptedDataConverter } from '../lib/payload-codec';
 import { startDesk, type Desk } from './helpers/desk';
 import { readHistoryFixtures } from './helpers/history-json';
 import { runReplayScenarios, type FinishedRun } from './helpers/replay-scenarios';
@@ -24,7 +25,7 @@ type History = temporal.api.history.v1.IHistory;
 
 async function replay(histories: { workflowId: string; history: History }[]) {
   const results = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! }, replayName: 'pishkhan-replay' }, histories)) {
+  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! }, replayName: 'pishkhan-replay', dataConverter: encryptedDataConverter(desk.config.temporal.payloadKeys) }, histories)) {
     results.push({ workflowId: result.workflowId, error: result.error ? `${result.error.name}: ${result.error.message}` : null });
   }
   return results;

@@ -43,6 +43,8 @@ function checkRole(run: RequestRun, step: ReviewStep, decision: Decision): void 
   // The correspondence system answers for the department its letter went to, and for nothing else.
   if (role === 'integration') {
     if (step.role !== 'department') refuse('role-not-allowed');
+    // A key answers for its own departments (an early answer was checked against its letter's department by the API).
+    if (run.trusted && run.state.awaiting === 'review' && !departmentIds.includes(run.state.departmentId ?? -1)) refuse('not-your-department');
     return;
   }
   if (step.role === 'secretariat' && role !== 'secretariat') refuse('role-not-allowed');

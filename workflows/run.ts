@@ -175,6 +175,7 @@ export class RequestRun {
   /** Waits for the citizen or staff; a decision that arrived is settled when the next wait begins. */
   async waitFor(awaiting: NonNullable<RequestState['awaiting']>, ready: () => boolean, timeoutMs?: number): Promise<boolean> {
     this.state.awaiting = awaiting;
+    // (Requests started before TRUSTED_ACTIONS_PATCH only: their decisions are answered when the next wait begins.)
     this.decisionsSettled = this.decisionsReceived;
     if (timeoutMs === undefined) {
       await wf.condition(ready);

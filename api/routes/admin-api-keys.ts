@@ -24,9 +24,12 @@ export function adminApiKeyRoutes(ctx: AppContext): Router {
       })
       .orderBy('id', 'desc')
       .limit(PAGE + 1)
-      .select('id', 'name', 'key_prefix', 'scopes', 'created_at', 'revoked_at');
+      .select('id', 'name', 'key_prefix', 'scopes', 'department_ids', 'created_at', 'revoked_at');
     const { items, next } = keysetPage(rows, PAGE, (last: { id: number }) => [last.id]);
-    return { clients: items, next, scopes: API_SCOPES, pageTitle: 'apiKeys.title' };
+    const departments: { id: number; code: string; name: string }[] = await ctx.db('departments').orderBy('name').select('id', 'code', 'name');
+    const nameOf = new Map(departments.map((d) => [d.id, d.name]));
+    const clients = (items as unknown as { department_ids: number[] | null }[]).map((c) => ({ ...c, departmentNames: (c.department_ids ?? []).map((id) => nameOf.get(id)).filter(Boolean) }));
+    return { clients, next, scopes: API_SCOPES, departments, pageTitle: 'apiKeys.title' };
   };
 
   const refuse = async (req: Request, res: Response, errors: { id: string; messageKey: string }[], input: Record<string, unknown>) =>
@@ -44,13 +47,17 @@ export function adminApiKeyRoutes(ctx: AppContext): Router {
   router.post('/admin/api-keys', async (req, res) => {
     const name = String(req.body.name ?? '').trim().replace(/\s+/g, ' ').slice(0, 101);
     const scopes = [...new Set(asList(req.body.scopes))];
+    const departmentIds = [...new Set(asList(req.body.departments).map(Number))];
+    const known = departmentIds.length && departmentIds.every(Number.isSafeInteger) ? await ctx.db('departments').whereIn('id', departmentIds).pluck('id') : [];
     const errors: { id: string; messageKey: string }[] = [];
     if (!NAME.test(name)) errors.push({ id: 'name', messageKey: 'apiKeys.errors.name' });
     else if (await ctx.db('api_clients').where({ name }).first('id')) errors.push({ id: 'name', messageKey: 'apiKeys.errors.nameTaken' });
     if (!scopes.length || scopes.some((s) => !API_SCOPES.includes(s as ApiScope))) errors.push({ id: 'scope-0', messageKey: 'apiKeys.errors.scopes' });
-    if (errors.length) return refuse(req, res, errors, { name, scopes });
-    const created = await createApiClient(ctx.db, { name, scopes: scopes as ApiScope[], createdBy: req.staff!.id });
-    await audit(ctx.db, req, 'api_key_created', { clientId: created.id, name, scopes });
+    // A key reads and decides for the departments it names only: at least one, each real.
+    if (!departmentIds.length || known.length !== departmentIds.length) errors.push({ id: 'department-0', messageKey: 'apiKeys.errors.departments' });
+    if (errors.length) return refuse(req, res, errors, { name, scopes, departments: departmentIds.map(String) });
+    const created = await createApiClient(ctx.db, { name, scopes: scopes as ApiScope[], departmentIds, createdBy: req.staff!.id });
+    await audit(ctx.db, req, 'api_key_created', { clientId: created.id, name, scopes, departmentIds });
     // The page that shows the key must not be kept by any cache on the way.
     res.set('Cache-Control', 'no-store');
     res.status(201).render('admin/api-keys', { ...(await listPage(req)), createdKey: created.key, createdName: name });

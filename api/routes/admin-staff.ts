@@ -176,6 +176,7 @@ export function adminStaffRoutes(ctx: AppContext): Router {
     if (password.length < MIN_PASSWORD || password.length > 200) return refuse(res, member, 'password', 'admin.errors.password');
     const passwordHash = await argon2.hash(password, { type: argon2.argon2id });
     await ctx.db('staff').where({ id: member.id }).update({ password_hash: passwordHash, failed_logins: 0, locked_until: null });
+    await ctx.throttles.staffUnlocked(member.username);
     // Whoever knew the old password is signed out (the admin doing this keeps this session).
     await ctx.db('sessions').where({ staff_id: member.id }).whereNot('id', req.sessionId ?? '').delete();
     await audit(ctx.db, req, 'staff_password_reset', { username: member.username });
@@ -185,6 +186,7 @@ export function adminStaffRoutes(ctx: AppContext): Router {
   router.post('/admin/staff/:id/unlock', async (req, res) => {
     const member = await existing(req.params.id);
     await ctx.db('staff').where({ id: member.id }).update({ failed_logins: 0, locked_until: null });
+    await ctx.throttles.staffUnlocked(member.username);
     await audit(ctx.db, req, 'staff_unlocked', { username: member.username });
     res.redirect(303, `/admin/staff/${member.id}?done=unlocked`);
   });

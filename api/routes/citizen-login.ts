@@ -1,19 +1,19 @@
 // Mobile number → SMS code → session.
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { normalizeMobile, toLatinDigits } from '../../lib/persian';
 import type { AppContext } from '../context';
 import { codeValidity, createOneTimeCodes } from '../one-time-codes';
+import { clientAddress } from '../throttles';
 
 /** Only local paths are followed after login, never another site. */
 export function safeNext(value: unknown): string {
   return typeof value === 'string' && /^\/(?!\/)[\w\-./?=&%]*$/.test(value) ? value : '/requests';
 }
 
-export const clientAddress = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
 export function citizenLoginRoutes(ctx: AppContext): Router {
   const router = Router();
-  const codes = createOneTimeCodes(ctx.db, ctx.temporal, ctx.config);
+  const codes = createOneTimeCodes(ctx.db, ctx.temporal, ctx.config, ctx.throttles);
   const sandboxInbox = ctx.config.sms.provider === 'sandbox' && ctx.config.env !== 'production' ? `${ctx.config.sandboxUrl}/sms` : null;
 
   router.get('/login', (req, res) => {

@@ -4,7 +4,7 @@ import { Router, type Request } from 'express';
 import { workflowIdFor } from '../../lib/temporal';
 import { decide } from '../../workflows/messages';
 import type { Decision, DecisionKind } from '../../workflows/types';
-import { requireApiClient } from '../api-clients';
+import { requireApiClient, type ApiClient } from '../api-clients';
 import { audit } from '../audit';
 import type { AppContext } from '../context';
 import { documentStoreFor } from '../documents';
@@ -55,17 +55,18 @@ export function integrationRoutes(ctx: AppContext): Router {
     return (await ctx.db('letters').where({ number: number.replace(/-/g, '/') }).first()) ?? null;
   };
 
-  const letterAndRequest = async (raw: string) => {
+  /** A letter of a department the key does not name is answered exactly like a missing one. */
+  const letterAndRequest = async (raw: string, client: ApiClient) => {
     const letter = await findLetter(raw);
     const request = letter?.request_id ? await ctx.db('requests').where({ id: letter.request_id }).first() : null;
-    if (!letter || !request) throw new UserError(404, 'integrations.errors.noLetter');
+    if (!letter || !request || !client.departmentIds.includes(letter.department_id)) throw new UserError(404, 'integrations.errors.noLetter');
     return { letter, request };
   };
 
   router.post('/api/integrations/letters/:number/replies', requireApiClient(ctx.db, 'letters:write'), async (req, res) => {
     const reply = parseReply(req);
-    const { letter, request } = await letterAndRequest(String(req.params.number));
     const client = req.apiClient!;
+    const { letter, request } = await letterAndRequest(String(req.params.number), client);
     const actor = `api:${client.name}`.slice(0, 100);
     // The sender's reply id (or the reply itself) makes a repeated call land once.
     const key = createHash('sha256').update(reply.id ?? JSON.stringify([letter.number, reply.status, reply.text])).digest('hex').slice(0, 40);
@@ -84,10 +85,10 @@ export function integrationRoutes(ctx: AppContext): Router {
       .returning('id');
     const kind = REPLY_DECISIONS[reply.status];
     let decided: DecisionKind | null = null;
-    // The workflow decides whether the answer counts (now, or when its department step begins) or refuses it, whatever the projection says.
-    // A repeated call (same reply id) was handed over the first time: it is not sent again.
+    // The workflow decides whether the answer counts (now, or when its department step begins) or refuses it, whatever the projection says;
+    // it holds the key to the departments it names. A repeated call (same reply id) was handed over the first time: it is not sent again.
     if (kind && inserted.length) {
-      const decision: Decision = { kind, reason: reply.text || undefined, actor: { staffId: 0, username: actor, role: 'integration', departmentIds: [] } };
+      const decision: Decision = { kind, reason: reply.text || undefined, actor: { staffId: 0, username: actor, role: 'integration', departmentIds: client.departmentIds } };
       try {
         // The same update id on a repeated call: Temporal applies the decision once.
         await ctx.temporal.workflow.getHandle(workflowIdFor(request.tracking_code)).executeUpdate(decide, { args: [decision], updateId: dedupeKey });
@@ -112,7 +113,7 @@ export function integrationRoutes(ctx: AppContext): Router {
   });
 
   router.get('/api/integrations/letters/:number', requireApiClient(ctx.db, 'requests:read'), async (req, res) => {
-    const { letter, request } = await letterAndRequest(String(req.params.number));
+    const { letter, request } = await letterAndRequest(String(req.params.number), req.apiClient!);
     const department = await ctx.db('departments').where({ id: letter.department_id }).first('code');
     res.json({
       number: letter.number,
@@ -129,7 +130,11 @@ export function integrationRoutes(ctx: AppContext): Router {
   router.get('/api/integrations/requests/:code/documents/:id', requireApiClient(ctx.db, 'requests:read'), async (req, res) => {
     const id = Number(req.params.id);
     if (!/^\d{12}$/.test(String(req.params.code)) || !/^\d{1,15}$/.test(String(req.params.id))) throw notFound();
-    const request = await findRequest(ctx.db, String(req.params.code));
+    const found = await findRequest(ctx.db, String(req.params.code));
+    // Documents of a request in a department the key does not name are not there for it.
+    const letter = found ? await ctx.db('letters').where({ request_id: found.id }).first('department_id') : null;
+    const scope = req.apiClient!.departmentIds;
+    const request = found && ((found.department_id !== null && scope.includes(found.department_id)) || (letter && scope.includes(letter.department_id))) ? found : null;
     const doc = request ? await ctx.db('documents').where({ id, request_id: request.id }).first() : null;
     if (!request || !doc) throw notFound();
     const bytes = await store.get(doc.storage_key);

@@ -1,11 +1,9 @@
-// Staff sign in with username and password (argon2id); repeated failures lock the account for a while.
+// Staff sign in with username and password (argon2id); failures are throttled per account (a lockout that grows) and per address.
 import argon2 from 'argon2';
 import { Router } from 'express';
 import { audit } from '../audit';
 import type { AppContext } from '../context';
-
-export const MAX_FAILED_LOGINS = 5;
-export const LOCKOUT_MS = 15 * 60 * 1000;
+import { clientAddress, minutesToWait } from '../throttles';
 
 const safeStaffNext = (value: unknown) => (typeof value === 'string' && /^\/(staff|admin)(\/[\w\-./?=&%]*)?$/.test(value) ? value : '/staff');
 
@@ -20,24 +18,34 @@ export function staffLoginRoutes(ctx: AppContext): Router {
     const username = String(req.body.username ?? '').trim().toLowerCase().slice(0, 64);
     const password = String(req.body.password ?? '').slice(0, 200);
     const next = safeStaffNext(req.body.next);
-    const refuse = (error: string, status = 401) => res.status(status).render('staff/login', { next, username, error, pageTitle: 'staffLogin.title' });
+    const address = clientAddress(req);
+    const refuse = (error: string, status = 401, waitMs = 0) => {
+      if (waitMs) res.set('Retry-After', String(Math.ceil(waitMs / 1000)));
+      return res.status(status).render('staff/login', { next, username, error, minutes: minutesToWait(waitMs), pageTitle: 'staffLogin.title' });
+    };
+    // Counted before the password is checked: of many parallel guesses only the allowed few are ever checked.
+    const attempt = await ctx.throttles.staffAttempt(username, address);
     const staff = username ? await ctx.db('staff').where({ username }).first() : null;
+    if (!attempt.ok) {
+      if (attempt.lockedNow && staff) {
+        await ctx.db('staff').where({ id: staff.id }).update({ locked_until: new Date(Date.now() + attempt.waitMs) });
+        await ctx.db('audit_log').insert({ staff_id: staff.id, action: 'login_locked', ip: address });
+      }
+      return refuse(attempt.reason === 'address' ? 'throttle.tryAgain' : 'staffLogin.errors.locked', 429, attempt.waitMs);
+    }
     if (!staff || !staff.active) {
       // The same work and the same answer as a wrong password, so usernames cannot be probed.
       await argon2.hash(password || 'x', { type: argon2.argon2id });
       return refuse('staffLogin.errors.wrong');
     }
-    if (staff.locked_until && new Date(staff.locked_until).getTime() > Date.now()) return refuse('staffLogin.errors.locked', 429);
     if (!(await argon2.verify(staff.password_hash, password))) {
-      const failed = staff.failed_logins + 1;
-      const lock = failed >= MAX_FAILED_LOGINS;
-      await ctx.db('staff').where({ id: staff.id }).update({ failed_logins: lock ? 0 : failed, locked_until: lock ? new Date(Date.now() + LOCKOUT_MS) : null });
-      await ctx.db('audit_log').insert({ staff_id: staff.id, action: lock ? 'login_locked' : 'login_failed', ip: req.ip ?? null });
-      return refuse(lock ? 'staffLogin.errors.locked' : 'staffLogin.errors.wrong', lock ? 429 : 401);
+      await ctx.db('audit_log').insert({ staff_id: staff.id, action: 'login_failed', ip: address });
+      return refuse('staffLogin.errors.wrong');
     }
+    await ctx.throttles.staffSignedIn(username, address);
     await ctx.db('staff').where({ id: staff.id }).update({ failed_logins: 0, locked_until: null });
     await ctx.sessions.start(res, { staffId: staff.id });
-    await ctx.db('audit_log').insert({ staff_id: staff.id, action: 'login', ip: req.ip ?? null });
+    await ctx.db('audit_log').insert({ staff_id: staff.id, action: 'login', ip: address });
     res.redirect(303, next);
   });
 

@@ -174,7 +174,8 @@ export function staffRequestRoutes(ctx: AppContext): Router {
     };
     try {
       const result = await ctx.temporal.workflow.getHandle(workflowIdFor(request.tracking_code)).executeUpdate(decide, { args: [decision] });
-      await audit(ctx.db, req, `decision_${kind}`, { requestId: request.id, reason: reason || undefined, forwardTo, resultStatus: result.status });
+      // The reason's text lives in the request (cleared by retention); the audit entry says only that one was given.
+      await audit(ctx.db, req, `decision_${kind}`, { requestId: request.id, reasonGiven: !!reason, forwardTo, resultStatus: result.status });
       // A request routed to another department leaves my view: back to the inbox, with word of what happened.
       // A secretariat approval always routes it on (the letter goes to a department a moment later).
       const after = (await findRequest(ctx.db, request.tracking_code))!;

@@ -9,6 +9,7 @@ import { notFound } from '../errors';
 import { duePayment, paymentNotice } from '../payments';
 import { citizenTimeline, findRequest, requestHistory, serviceSnapshot, type RequestRow } from '../request-reader';
 import { requireCitizen } from '../access';
+import { clientAddress, minutesToWait } from '../throttles';
 
 const PAGE = 20;
 
@@ -76,12 +77,20 @@ export function trackRoutes(ctx: AppContext): Router {
   });
 
   router.post('/track', async (req, res) => {
-    const code = toLatinDigits(String(req.body.code ?? '')).replace(/\D/g, '');
+    // A tracking code is 12 digits; anything longer is cut, so it cannot stretch a counter's key.
+    const code = toLatinDigits(String(req.body.code ?? '')).replace(/\D/g, '').slice(0, 20);
     const lastFour = toLatinDigits(String(req.body.lastFour ?? '')).replace(/\D/g, '');
+    // Counted before the answer is looked at, so parallel guesses cannot all slip under the limit.
+    const waitMs = await ctx.throttles.trackGuess(code, clientAddress(req));
+    if (waitMs) {
+      res.set('Retry-After', String(Math.ceil(waitMs / 1000)));
+      return res.status(429).render('track', { code, error: 'throttle.tryAgain', minutes: minutesToWait(waitMs), pageTitle: 'track.title' });
+    }
     const request = await findRequest(ctx.db, code);
     if (!request || lastFour.length !== 4 || !request.mobile.endsWith(lastFour)) {
       return res.status(404).render('track', { code, error: 'track.notFound', pageTitle: 'track.title' });
     }
+    await ctx.throttles.trackFound(code);
     res.render('request', { ...(await statusPage(request, false)), pageTitle: 'request.title' });
   });
 

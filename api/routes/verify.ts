@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { Router } from 'express';
 import multer, { MulterError } from 'multer';
+import { maskName } from '../../lib/persian';
 import type { AppContext } from '../context';
 import { csrfAfterUpload } from '../csrf';
 import { UserError } from '../errors';
@@ -24,14 +25,25 @@ export function verifyRoutes(ctx: AppContext): Router {
             this.on('v.service_id', '=', 'r.service_id').andOn('v.version', '=', 'r.service_version');
           })
           .where('d.verification_token', token)
-          .first('d.kind', 'd.sha256', 'd.text', 'd.issued_at', 'd.verification_token', 'r.tracking_code', 'r.letter_number', ctx.db.raw(`v.definition->>'title' as service_title`))
+          .first('d.kind', 'd.sha256', 'd.text', 'd.issued_at', 'd.verification_token', 'r.tracking_code', 'r.letter_number', 'r.applicant_name', ctx.db.raw(`v.definition->>'title' as service_title`))
       : null;
     if (!row) throw new UserError(404, 'verify.notFound');
     return row;
   };
 
+  // Anyone with the link learns only what proves the document is ours; its text (national code and all)
+  // is shown back only to a visitor who uploads the very file, and so has it already.
   const page = (row: Awaited<ReturnType<typeof issued>>, extra: { outcome?: Outcome; error?: string } = {}) => ({
-    document: row,
+    document: {
+      kind: row.kind,
+      sha256: row.sha256,
+      issued_at: row.issued_at,
+      verification_token: row.verification_token,
+      letter_number: row.letter_number,
+      service_title: row.service_title,
+      holder: row.applicant_name ? maskName(row.applicant_name) : null,
+      ...(extra.outcome === 'genuine' ? { text: row.text, tracking_code: row.tracking_code, applicant_name: row.applicant_name } : {}),
+    },
     outcome: extra.outcome ?? null,
     error: extra.error ?? null,
     pageTitle: 'verify.title',

@@ -50,7 +50,7 @@ export function findTemporalCli({ log = console.log, cliPath = process.env.TEMPO
 }
 
 /** Starts `temporal server start-dev`; dbFile undefined keeps history in memory (tests). */
-export async function startTemporalDevServer({ binary, port, uiPort, dbFile, headless = false, log = console.log }) {
+export async function startTemporalDevServer({ binary, port, uiPort, dbFile, headless = false, codecEndpoint, log = console.log }) {
   // Something already answering there would pass for our server: say so instead.
   if (await portTaken(port)) {
     throw new Error(`port ${port} is already in use (another Temporal server?); stop it, or set TEMPORAL_DEV_PORT, or point TEMPORAL_ADDRESS at it`);
@@ -63,6 +63,8 @@ export async function startTemporalDevServer({ binary, port, uiPort, dbFile, hea
   }
   if (headless) args.push('--headless');
   else args.push('--ui-port', String(uiPort));
+  // The Web UI decrypts payloads through the desk, for an admin signed in there.
+  if (!headless && codecEndpoint) args.push('--ui-codec-endpoint', codecEndpoint);
   const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: false });
   let stderr = '';
   child.stderr.on('data', (chunk) => {

@@ -10,7 +10,7 @@ export interface Page {
 
 export class Browser {
   private cookies = new Map<string, string>();
-  /** Each browser looks like its own client address (the app trusts X-Forwarded-For from loopback). */
+  /** Each browser looks like its own client address (test desks set TRUST_PROXY=loopback). */
   readonly address = `10.${randomInt(0, 255)}.${randomInt(0, 255)}.${randomInt(1, 254)}`;
 
   constructor(readonly base: string) {}

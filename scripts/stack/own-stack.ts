@@ -1,5 +1,6 @@
 // A whole desk on servers of its own — PostgreSQL, Temporal, worker and web as separate processes —
 // for the tests and benchmarks that stop, kill or load them without disturbing anyone else.
+import { encryptedDataConverter } from '../../lib/payload-codec';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -180,6 +181,8 @@ export async function startOwnStack(options: { log?: (m: string) => void; webEnv
       DATA_DIR: path.join(dir, 'data'),
       DOCUMENT_DIR: path.join(dir, 'documents'),
       WORKER_HTTP_PORT: '0',
+      // The tests' crowd stands where the agency's proxy would, naming each visitor in X-Forwarded-For.
+      TRUST_PROXY: 'loopback',
     };
     const config = loadConfig({ ...process.env, ...env });
     const db = createDb(databaseUrl);
@@ -187,7 +190,7 @@ export async function startOwnStack(options: { log?: (m: string) => void; webEnv
     await prepareDatabase(db, config, { info: log, warn: log });
     const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
     cleanups.push(() => connection.close());
-    const temporal = new Client({ connection, namespace: config.temporal.namespace });
+    const temporal = new Client({ connection, namespace: config.temporal.namespace, dataConverter: encryptedDataConverter(config.temporal.payloadKeys) });
     const track = (p: AppProcess) => (processes.push(p), p);
     // Told at once, so a parent that dies while they start still takes them down.
     const watch = (pid: number) => void servers.call('watch', { pgid: pid });

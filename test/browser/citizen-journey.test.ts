@@ -190,11 +190,14 @@ test('a citizen applies for a service-record certificate, answers a request for 
   expect(verifyLink).toBeDefined();
   await page.goto(verifyLink!);
   await journey.saw(page, 'verify');
-  expect(await text(page, 'main')).toContain(toPersianDigits(code!));
+  // Anyone with the link sees the holder masked and no tracking code; the holder of the file sees it all.
+  expect(await text(page, 'main')).toContain('م*** ا***');
+  expect(await text(page, 'main')).not.toContain(toPersianDigits(code!));
   await page.setInputFiles('#copy', { name: download.suggestedFilename(), mimeType: 'text/html', buffer: downloaded });
   await follow(page, 'main form button[type=submit]');
   await journey.saw(page, 'verify-genuine');
   expect(await text(page, '.notice.success h2')).toBe('این فایل اصل است و تغییری نکرده است');
+  expect(await text(page, 'main')).toContain(toPersianDigits(code!));
 
   // The survey link arrives by SMS; one answer closes the request.
   const surveySms = await eventually(async () => (await smsTo(desk, mobile)).find((m) => m.body.includes('/survey/')), 20_000, 'the survey SMS');

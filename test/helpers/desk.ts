@@ -16,6 +16,7 @@ import { loadConfig, type Config } from '../../lib/config';
 import { createDb, type Db } from '../../lib/db';
 import { createLogger } from '../../lib/log';
 import type { Metrics } from '../../lib/metrics';
+import { encryptedDataConverter } from '../../lib/payload-codec';
 import { startSandbox } from '../../scripts/sandbox';
 
 export { eventually } from '../../scripts/stack/people';
@@ -62,6 +63,8 @@ export async function startDesk(overrides: Record<string, string> = {}, parts: D
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     SANDBOX_URL: sandboxUrl,
     TEMPORAL_TASK_QUEUE: `test-${randomBytes(6).toString('hex')}`,
+    // The test client stands where the agency's proxy would: it says, in X-Forwarded-For, who each visitor is.
+    TRUST_PROXY: 'loopback',
     ...overrides,
   });
   const db = createDb(config.databaseUrl!);
@@ -72,12 +75,13 @@ export async function startDesk(overrides: Record<string, string> = {}, parts: D
       connection,
       taskQueue: config.temporal.taskQueue,
       workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! },
-      activities: createActivities({ db, sms: smsProviderFromConfig(config.sms), inquiries: httpInquiryClient(config.agencies), documents: createDocumentStore(config), metrics: parts.workerMetrics, letterRegistry: letterRegistryFromConfig(config) }),
+      dataConverter: encryptedDataConverter(config.temporal.payloadKeys),
+      activities: createActivities({ db, sms: smsProviderFromConfig(config.sms), inquiries: httpInquiryClient(config.agencies), documents: createDocumentStore(config), metrics: parts.workerMetrics, letterRegistry: letterRegistryFromConfig(config), payloadKeys: config.temporal.payloadKeys, webhookAllowPrivate: config.webhookAllowPrivate }),
     });
   let worker = await newWorker();
   let running = worker.run();
   const clientConnection = await Connection.connect({ address: config.temporal.address });
-  const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter: encryptedDataConverter(config.temporal.payloadKeys) });
   const app = createApp({ db, temporal, config, log, sessions: createSessions(db, false), submitRequest: createSubmitter(db, temporal, config, parts.webMetrics), metrics: parts.webMetrics });
   server.on('request', app);
   return {

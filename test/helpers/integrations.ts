@@ -47,9 +47,13 @@ export async function postForm(browser: Browser, path: string, fields: [string, 
   return { status: response.status, html: await response.text(), location: response.headers.get('location') };
 }
 
-/** Creates a key on /admin/api-keys and reads it from the page, the one time it is shown. */
-export async function createApiKey(admin: Browser, name: string, scopes: string[]): Promise<string> {
-  const page = await postForm(admin, '/admin/api-keys', [['name', name], ...scopes.map((s): [string, string] => ['scopes', s])]);
+/** Creates a key on /admin/api-keys (for the departments named by code, or every one) and reads it from the page, the one time it is shown. */
+export async function createApiKey(admin: Browser, name: string, scopes: string[], departments?: string[]): Promise<string> {
+  const form = (await admin.get('/admin/api-keys')).html;
+  const boxes = [...form.matchAll(/name="departments" value="(\d+)"[^>]*><label[^>]*>([^<]+)</g)].map((m) => ({ id: m[1], name: m[2] }));
+  const chosen = departments ? boxes.filter((b) => departments.includes(b.name)) : boxes;
+  if (departments && chosen.length !== departments.length) throw new Error(`no such departments on the form: ${departments.join(', ')}`);
+  const page = await postForm(admin, '/admin/api-keys', [['name', name], ...scopes.map((s): [string, string] => ['scopes', s]), ...chosen.map((d): [string, string] => ['departments', d.id])]);
   const key = /pkh_[0-9a-f]{8}_[A-Za-z0-9_-]{43}/.exec(page.html)?.[0];
   if (page.status !== 201 || !key) throw new Error(`no key was shown: ${page.status}`);
   return key;

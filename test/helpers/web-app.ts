@@ -13,7 +13,8 @@ export interface WebApp {
   stop(): Promise<void>;
 }
 
-export async function startWebApp(desk: Desk, change: (config: Config) => Config): Promise<WebApp> {
+/** `secureCookies`: the app sets its cookies as production does (Secure, and the __Host- CSRF cookie). */
+export async function startWebApp(desk: Desk, change: (config: Config) => Config, options: { secureCookies?: boolean } = {}): Promise<WebApp> {
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const port = (server.address() as { port: number }).port;
@@ -24,7 +25,7 @@ export async function startWebApp(desk: Desk, change: (config: Config) => Config
     temporal: desk.temporal,
     config,
     log: createLogger('silent'),
-    sessions: createSessions(desk.db, false),
+    sessions: createSessions(desk.db, options.secureCookies ?? false),
     submitRequest: createSubmitter(desk.db, desk.temporal, config),
   });
   server.on('request', app);
