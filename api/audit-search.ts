@@ -48,7 +48,7 @@ export function actionLabel(locale: Locale, action: string): string {
 }
 
 // Values that are codes of the desk read as their words.
-const CODED: Record<string, string> = { refusal: 'refusals', kind: 'decisions', status: 'status', resultStatus: 'status', role: 'admin.roles', outcome: 'registry.outcome' };
+const CODED: Record<string, string> = { refusal: 'refusals', kind: 'decisions', status: 'status', resultStatus: 'status', role: 'admin.roles', outcome: 'registry.outcome', events: 'webhooks.type' };
 
 function detailValue(locale: Locale, key: string, value: unknown): string {
   if (typeof value === 'boolean') return translate(locale, value ? 'common.yes' : 'common.no');

@@ -1,5 +1,6 @@
 // The smaller doors: webhooks never reach this machine or the agency's network, integration keys reach only
 // their departments, and the CSRF cookie is __Host- prefixed over https and bound to the session.
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { isPublicAddress } from '../lib/addresses';
 import { translate } from '../lib/i18n';
@@ -86,7 +87,7 @@ describe('integration keys are scoped to departments', () => {
       createApiKey(admin, `hr-${Date.now()}`, ['requests:read', 'letters:write'], [await departmentName('hr')]),
     ]);
     const request = await desk.db('requests').where({ tracking_code: letter.code }).first('id', 'citizen_id');
-    const [document] = await desk.db('documents').insert({ request_id: request.id, citizen_id: request.citizen_id, service_id: 'general-letter', doc_key: 'letter', original_name: 'x.pdf', mime: 'application/pdf', size_bytes: 10, sha256: 'b'.repeat(64), storage_key: `scope-${Date.now()}`, uploaded_by: 'staff' }).returning('id');
+    const [document] = await desk.db('documents').insert({ request_id: request.id, citizen_id: request.citizen_id, service_id: 'general-letter', doc_key: 'letter', original_name: 'x.pdf', mime: 'application/pdf', size_bytes: 10, sha256: 'b'.repeat(64), storage_key: randomBytes(16).toString('hex'), uploaded_by: 'staff' }).returning('id');
     const call = (key: string, path: string, body?: unknown) =>
       fetch(`${desk.url}${path}`, { method: body ? 'POST' : 'GET', headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
     const number = encodeURIComponent(letter.letterNumber);

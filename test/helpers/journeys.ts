@@ -20,6 +20,10 @@ export async function statusOf(desk: Pick<Desk, 'db'>, trackingCode: string): Pr
   return row?.status;
 }
 
+/** Waits until the request is in `status` with its automatic steps done: it waits for someone again, or has ended. */
 export function waitForStatus(desk: Pick<Desk, 'db'>, trackingCode: string, status: string, timeoutMs = 20_000) {
-  return eventually(async () => (await statusOf(desk, trackingCode)) === status, timeoutMs, `${trackingCode} to be ${status}`);
+  return eventually(async () => {
+    const row = await desk.db('requests').where({ tracking_code: trackingCode }).first('status', 'awaiting', 'closed_at');
+    return row?.status === status && (row.awaiting !== null || row.closed_at !== null);
+  }, timeoutMs, `${trackingCode} to be ${status}`);
 }
