@@ -31,6 +31,7 @@ beforeAll(async () => {
   await waitForStatus(desk, code, 'pending_review');
   const clerk = await loginStaff(desk, 'dabir');
   expect((await clerk.post(`/staff/requests/${code}/decision`, { kind: 'approve' })).status).toBe(200);
+  await waitForStatus(desk, code, 'in_progress');
   const request = await desk.db('requests').where({ tracking_code: code }).first();
   letterNumber = request.letter_number;
   documentId = (await desk.db('documents').where({ request_id: request.id }).first('id')).id;

@@ -97,7 +97,7 @@ test('register-letter sends the letter to the department the citizen chose in th
   const clerk = await loginStaff(desk, 'dabir');
   expect((await clerk.post(`/staff/requests/${code}/decision`, { kind: 'approve' })).status).toBe(200);
 
-  const row = await requestRow(desk, code);
+  const row = await settled(desk, code);
   const letter = await desk.db('letters').where({ request_id: row.id }).first();
   expect(letter).toMatchObject({ department_id: await departmentId(desk, 'hr'), registered_by: 'dabir', subject: 'نامه شهروند: درخواست نسخه قرارداد', sender: 'مریم احمدی' });
   expect(row).toMatchObject({ department_id: letter.department_id, letter_number: letter.number });
