@@ -2,6 +2,9 @@
 import { createHash } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
+import { bounded, ConfigError, flag, int, oneOf, origins, token, url, type Env } from './config-values';
+
+export { ConfigError };
 
 export type SmsProviderName = 'sandbox' | 'kavenegar' | 'http';
 export type DocumentStoreName = 'local' | 's3';
@@ -95,61 +98,6 @@ export interface Config {
   adminPassword?: string;
 }
 
-export class ConfigError extends Error {}
-
-type Env = Record<string, string | undefined>;
-
-function int(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) {
-    throw new ConfigError(`${name} must be a whole number between 0 and 65535, got "${raw}"`);
-  }
-  return value;
-}
-
-function url(env: Env, name: string, fallback?: string): string | undefined {
-  const raw = env[name] || fallback;
-  if (!raw) return undefined;
-  try {
-    new URL(raw);
-  } catch {
-    throw new ConfigError(`${name} must be a URL, got "${raw}"`);
-  }
-  return raw.replace(/\/$/, '');
-}
-
-function bounded(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be a whole number between ${min} and ${max}, got "${raw}"`);
-  }
-  return value;
-}
-
-/** A comma-separated list of web origins such as `https://example.org,https://portal.example.org:8443`. */
-function origins(env: Env, name: string): string[] {
-  return (env[name] || '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((raw) => {
-      let parsed: URL | null = null;
-      try {
-        parsed = new URL(raw);
-      } catch {
-        // reported below
-      }
-      if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== raw.replace(/\/$/, '').toLowerCase()) {
-        throw new ConfigError(`${name} must list origins like https://example.org (scheme, host and port only), got "${raw}"`);
-      }
-      return parsed.origin;
-    });
-}
-
 function otpSettings(env: Env): Config['otp'] {
   const DAY_S = 86400;
   return {
@@ -225,29 +173,11 @@ function payloadKeys(env: Env, production: boolean): PayloadKeys {
   return { current, keys };
 }
 
-function flag(env: Env, name: string, fallback: boolean): boolean {
-  return oneOf(env, name, ['true', 'false'] as const, fallback ? 'true' : 'false') === 'true';
-}
-
-/** A secret given to others: long enough to resist guessing, printable, no spaces. */
-function token(env: Env, name: string): string | undefined {
-  const raw = env[name];
-  if (!raw) return undefined;
-  if (!/^[\x21-\x7e]{16,}$/.test(raw)) throw new ConfigError(`${name} must be at least 16 printable characters without spaces`);
-  return raw;
-}
-
 function holidays(env: Env): string[] {
   const days = (env.HOLIDAYS || '').split(',').map((s) => s.trim()).filter(Boolean);
   const bad = days.find((d) => !/^\d{4}-\d{2}-\d{2}$/.test(d));
   if (bad) throw new ConfigError(`HOLIDAYS must be comma-separated YYYY-MM-DD days, got "${bad}"`);
   return days;
-}
-
-function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
-  const raw = (env[name] || fallback) as T;
-  if (!allowed.includes(raw)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
-  return raw;
 }
 
 /** Object storage: required as a whole when DOCUMENT_STORE=s3, ignored otherwise. */
