@@ -12,6 +12,10 @@ import { connectClient } from '../lib/temporal';
 
 // Requests still running this long after SIGTERM are cut; keep it below the orchestrator's own grace period.
 const DRAIN_MS = 10_000;
+// An idle kept-alive connection stays open longer than any client or proxy keeps it (nginx: 60 s), so the
+// client always closes first; a server that closes first races a request already on its way, which then
+// fails with a dropped connection instead of an answer.
+const KEEP_ALIVE_MS = 65_000;
 
 export async function startWeb(config: Config, log: Logger) {
   const db = createDb(config.databaseUrl!);
@@ -25,6 +29,8 @@ export async function startWeb(config: Config, log: Logger) {
     if (stopping) res.setHeader('Connection', 'close');
     app(req, res);
   });
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1_000;
   await new Promise<void>((resolve) => server.listen(config.port, resolve));
   log.info({ port: config.port }, 'web app listening');
   return {

@@ -8,6 +8,20 @@ export interface Page {
   location: string | null;
 }
 
+/**
+ * A GET sent on a kept-alive connection the server closed at that moment fails before any answer; a browser
+ * sends it again once on a new connection, and so does this client. A refused connection is not resent.
+ */
+async function resent(send: () => Promise<Response>): Promise<Response> {
+  try {
+    return await send();
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause;
+    if (cause?.code !== 'UND_ERR_SOCKET' && cause?.code !== 'ECONNRESET') throw error;
+    return send();
+  }
+}
+
 export class Browser {
   private cookies = new Map<string, string>();
   /** Each browser looks like its own client address (test desks set TRUST_PROXY=loopback). */
@@ -42,7 +56,7 @@ export class Browser {
   }
 
   async get(path: string, follow = true): Promise<Page> {
-    const response = await fetch(new URL(path, this.base), { headers: this.headers(), redirect: 'manual' });
+    const response = await resent(() => fetch(new URL(path, this.base), { headers: this.headers(), redirect: 'manual' }));
     this.remember(response);
     const location = response.headers.get('location');
     if (follow && location && response.status >= 300 && response.status < 400) return this.get(location);
@@ -83,7 +97,7 @@ export class Browser {
 
   /** The raw response of a GET, for downloads: status, headers and bytes. */
   async download(path: string): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
-    const response = await fetch(new URL(path, this.base), { headers: this.headers(), redirect: 'manual' });
+    const response = await resent(() => fetch(new URL(path, this.base), { headers: this.headers(), redirect: 'manual' }));
     this.remember(response);
     return { status: response.status, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
   }
