@@ -7,7 +7,7 @@ import { SMS_MAX_ATTEMPTS } from '../workflows/sms-policy';
 import { toPersianDigits } from '../lib/persian';
 import { startDesk, uniqueMobile, type Desk } from './helpers/desk';
 import { smsTo } from './helpers/journeys';
-import { activityAttempts, eventsOf, fault, outboxOf, publish, step, submit, testService, waitForRow } from './helpers/workflow-services';
+import { activityAttempts, eventsOf, fault, outboxOf, publish, step, submit, testService, waitForRow, settled } from './helpers/workflow-services';
 
 let desk: Desk;
 const SUBMITTED_SMS = 'درخواست شما با کد رهگیری {{trackingCode}} ثبت شد.';
@@ -86,6 +86,8 @@ test('an operator outage is retried by the workflow: one SMS arrives, the outbox
   await fault(desk, 'sms', 'down', 1);
   const request = await submit(desk, 'wf-sms');
   await waitForRow(desk, request.code, (r) => r.status === 'pending_review', 'pending review');
+  // The SMS goes out beside the steps: the request may be pending review while the retry is still on its way.
+  await settled(desk, request.code);
   const [row] = await outboxOf(desk, request.requestId);
   expect(row).toMatchObject({ purpose: 'submitted', status: 'sent', attempts: 2, last_error: null });
   expect(await activityAttempts(desk, request.code, 'sendSms')).toEqual([2]);
@@ -97,6 +99,7 @@ test('a permanent refusal is not retried: the outbox row fails, sms_failed is re
   await fault(desk, 'sms', 'reject', 1);
   const request = await submit(desk, 'wf-sms');
   await waitForRow(desk, request.code, (r) => r.status === 'pending_review', 'pending review despite the failed SMS');
+  await settled(desk, request.code);
   const [row] = await outboxOf(desk, request.requestId);
   expect(row).toMatchObject({ purpose: 'submitted', status: 'failed', attempts: 1 });
   expect(row.last_error).toMatch(/400/);

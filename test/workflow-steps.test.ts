@@ -57,6 +57,7 @@ test('a settled payment moves the request on: certificate issued, notify SMS sen
   expect(certificate.sha256).toBe(createHash('sha256').update(certificate.body).digest('hex'));
   expect(certificate.verification_token).toMatch(/^[0-9a-f]{32}$/);
 
+  await settled(desk, request.code);
   const outbox = await outboxOf(desk, request.requestId);
   expect(outbox.map((m) => m.purpose)).toEqual(['delivered', 'tell', 'survey']);
   expect(outbox.every((m) => m.status === 'sent' && m.attempts === 1)).toBe(true);

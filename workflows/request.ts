@@ -3,7 +3,7 @@
 // (old path kept until no history needs it); test/workflow-versioning.test.ts replays recorded histories.
 import * as wf from '@temporalio/workflow';
 import { answerSurvey, currentState, decide, paymentSettled, reply, resubmit, settlePayment, surveyAnswered, type Refusal } from './messages';
-import { activities, deciderOf, RequestRun } from './run';
+import { deciderOf, RequestRun } from './run';
 import * as steps from './steps';
 import type { Decision, RequestInput, RequestStatus, ReviewStep } from './types';
 
@@ -85,10 +85,10 @@ async function watchSla(run: RequestRun): Promise<void> {
     if (interrupted) continue;
     if (!reminded) {
       reminded = true;
-      await activities.markSla({ requestId: run.input.requestId, dedupeKey: run.nextKey('sla-warning'), state: 'warning', ...slaContext(run) });
+      await run.writes.markSla({ requestId: run.input.requestId, dedupeKey: run.nextKey('sla-warning'), state: 'warning', ...slaContext(run) });
     } else {
       escalated = true;
-      await activities.markSla({ requestId: run.input.requestId, dedupeKey: run.nextKey('sla-breached'), state: 'breached', ...slaContext(run) });
+      await run.writes.markSla({ requestId: run.input.requestId, dedupeKey: run.nextKey('sla-breached'), state: 'breached', ...slaContext(run) });
     }
   }
 }
@@ -201,6 +201,7 @@ export async function serviceRequest(input: RequestInput): Promise<RequestStatus
   run.finished = true;
   run.decisionsSettled = run.decisionsReceived;
   run.markRecorded();
+  await run.smsSent();
   await sla;
   await wf.condition(wf.allHandlersFinished);
   return run.state.status;

@@ -105,7 +105,7 @@ export async function payment(run: RequestRun, step: PaymentStep): Promise<StepO
   const paymentId = wf.uuid4();
   run.paymentId = paymentId;
   const windowMs = step.deadlineSeconds ? step.deadlineSeconds * 1000 : (step.deadlineHours ?? 72) * 60 * 60 * 1000;
-  await activities.openPayment({
+  await run.writes.openPayment({
     paymentId,
     requestId: run.input.requestId,
     feeKey: fee.key,
@@ -117,7 +117,7 @@ export async function payment(run: RequestRun, step: PaymentStep): Promise<StepO
   const paid = await run.waitFor('payment', () => run.payment?.paymentId === paymentId && run.payment.paid, windowMs);
   await run.resumeClock();
   if (!paid) {
-    await activities.expirePayment({ paymentId });
+    await run.writes.expirePayment({ paymentId });
     await run.setStatus('cancelled', { step, reason: systemReasons.unpaid() });
     return 'stop';
   }
