@@ -1,38 +1,43 @@
 // One page of the published catalogue, searched by words and filtered by category (pages and the JSON API).
+// It reads the catalogue the replica holds in memory (lib/published-catalog.ts): no query per page.
 import { normalizePersianText, toLatinDigits } from '../lib/persian';
+import type { CatalogSnapshot } from '../lib/published-catalog';
 import { decodeCursor, keysetPage, type AppContext } from './context';
 
 const PAGE = 50;
 
-export async function listServices(ctx: AppContext, query: { q?: unknown; category?: unknown; after?: unknown }) {
+export async function listServices(ctx: AppContext, query: { q?: unknown; category?: unknown; after?: unknown }, snapshot?: CatalogSnapshot) {
   const q = typeof query.q === 'string' ? normalizePersianText(toLatinDigits(query.q)).toLowerCase().slice(0, 100) : '';
   const category = typeof query.category === 'string' ? query.category.slice(0, 200) : '';
   const cursor = decodeCursor(query.after);
-  const rows = await ctx.db('services')
-    .whereNull('retired_at')
-    .modify((b) => {
-      if (q) for (const word of q.split(' ').filter(Boolean)) b.where('search_text', 'like', `%${word.replace(/[%_\\]/g, '\\$&')}%`);
-      if (category) b.where({ category });
-      if (cursor) b.where('id', '>', String(cursor[0]));
-    })
-    .orderBy('id')
-    .limit(PAGE + 1)
-    .select('id', 'title', 'category', 'current_version');
-  const { items: page, next } = keysetPage(rows as { id: string; title: string; category: string; current_version: number }[], PAGE, (last) => [last.id]);
-  const summaries = page.length
-    ? await ctx.db('service_versions as v')
-        .join('services as s', function () {
-          this.on('v.service_id', 's.id').andOn('v.version', 's.current_version');
-        })
-        .whereIn('s.id', page.map((r: { id: string }) => r.id))
-        .select('s.id', ctx.db.raw("v.definition->>'summary' as summary"))
-    : [];
-  const summaryOf = new Map(summaries.map((s: { id: string; summary: string }) => [s.id, s.summary]));
+  const after = cursor ? String(cursor[0]) : null;
+  const words = q.split(' ').filter(Boolean);
+  const { services } = snapshot ?? (await ctx.catalog.snapshot());
+  // Services are held in id order; a cursor names the last id shown.
+  let start = 0;
+  if (after !== null) {
+    const at = services.findIndex((s) => s.id > after);
+    start = at < 0 ? services.length : at;
+  }
+  const rows = [];
+  for (let i = start; i < services.length && rows.length <= PAGE; i++) {
+    const s = services[i];
+    if (category && s.category !== category) continue;
+    if (!words.every((word) => s.searchText.includes(word))) continue;
+    rows.push(s);
+  }
+  const { items: page, next } = keysetPage(rows, PAGE, (last) => [last.id]);
   return {
     q,
     category,
-    services: page.map((r: { id: string; title: string; category: string; current_version: number }) => ({ id: r.id, title: r.title, category: r.category, version: r.current_version, summary: summaryOf.get(r.id) ?? '' })),
+    services: page.map((s) => ({ id: s.id, title: s.title, category: s.category, version: s.version, summary: s.definition.summary ?? '' })),
     next,
   };
 }
 
+/** The service as published now, or null when there is none (never published, or retired). */
+export async function publishedService(ctx: AppContext, id: string) {
+  const snapshot = await ctx.catalog.snapshot();
+  const service = snapshot.byId.get(id);
+  return service ? { version: service.version, definition: service.definition, department: snapshot.departments.get(service.definition.responsibleUnit.department) ?? null } : null;
+}

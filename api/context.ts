@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
 import type { Metrics } from '../lib/metrics';
+import type { PublishedCatalog } from '../lib/published-catalog';
 import type { Sessions } from './session';
 import type { Throttles } from './throttles';
 import type { SubmitRequest } from './submission';
@@ -18,6 +19,8 @@ export interface AppContext {
   metrics?: Metrics;
   /** Guess limits shared by every replica (built by createApp when not given) */
   throttles: Throttles;
+  /** The published catalogue, held in memory where the app is given a listening one (read directly when not). */
+  catalog: PublishedCatalog;
 }
 
 /** Keyset pagination cursors are opaque to users: base64url of the last row's sort values. */

@@ -68,6 +68,7 @@ export function adminDepartmentRoutes(ctx: AppContext): Router {
     if (errors.length) return res.status(422).render('admin/departments', { ...(await listPage(req)), ...summary(res, errors), input: { code, name } });
     const [row] = await ctx.db('departments').insert({ code, name }).returning('id');
     await audit(ctx.db, req, 'department_created', { department: code, id: row.id });
+    await ctx.catalog.changed();
     res.redirect(303, '/admin/departments?done=created');
   });
 
@@ -85,6 +86,7 @@ export function adminDepartmentRoutes(ctx: AppContext): Router {
     // Only the name changes; the code is what letters and service cards point at.
     await ctx.db('departments').where({ id: department.id }).update({ name });
     await audit(ctx.db, req, 'department_renamed', { department: department.code, from: department.name, to: name });
+    await ctx.catalog.changed();
     res.redirect(303, `/admin/departments/${department.id}?done=renamed`);
   });
 
@@ -98,6 +100,7 @@ export function adminDepartmentRoutes(ctx: AppContext): Router {
     }
     await ctx.db('departments').where({ id: department.id }).update({ supervisor_staff_id: staffId });
     await audit(ctx.db, req, 'department_supervisor_set', { department: department.code, supervisor: member?.username ?? null });
+    await ctx.catalog.changed();
     res.redirect(303, `/admin/departments/${department.id}?done=supervisor`);
   });
 

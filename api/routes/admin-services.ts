@@ -83,6 +83,8 @@ export function adminServiceRoutes(ctx: AppContext): Router {
     }
     const result = await publishService(ctx.db, checked.service, req.staff!.username);
     await audit(ctx.db, req, 'service_published', { service: checked.service.id, version: result.version, changed: result.changed });
+    // The admin's next page on this replica shows it; the other replicas hear of it from PostgreSQL.
+    await ctx.catalog.changed();
     res.redirect(303, `/admin/services?done=${result.changed ? 'published' : 'unchanged'}&id=${checked.service.id}`);
   };
 
@@ -132,6 +134,7 @@ export function adminServiceRoutes(ctx: AppContext): Router {
     // Running requests keep their snapshot; only the catalogue and new submissions see the retirement.
     await ctx.db('services').where({ id: service.id }).whereNull('retired_at').update({ retired_at: ctx.db.fn.now(), updated_at: ctx.db.fn.now() });
     await audit(ctx.db, req, 'service_retired', { service: service.id, version: service.current_version });
+    await ctx.catalog.changed();
     res.redirect(303, `/admin/services?done=retired&id=${service.id}`);
   });
 

@@ -1,6 +1,5 @@
 // Filling a service's form: the form, the "check your answers" page, the submission and its confirmation.
 import { Router } from 'express';
-import { currentServiceVersion } from '../../lib/catalog-sync';
 import { checkAnswers, type FieldError } from '../../lib/forms';
 import { translate, type Locale } from '../../lib/i18n';
 import type { ServiceDefinition } from '../../workflows/types';
@@ -12,6 +11,7 @@ import { missingRequiredDocuments, saveDraftUploads } from '../draft-documents';
 import { documentInputs, documentListItem, draftDocuments } from '../documents';
 import { missingServiceError } from '../service-availability';
 import { readMultipart } from '../uploads';
+import { publishedService } from '../catalog-list';
 
 function formFields(def: ServiceDefinition, answers: Record<string, string>, errors: FieldError[], departments: { value: string; label: string }[], locale: Locale) {
   return def.fields.map((field) => {
@@ -41,7 +41,7 @@ export function applyRoutes(ctx: AppContext): Router {
   const router = Router();
 
   const loadService = async (id: string) => {
-    const current = await currentServiceVersion(ctx.db, id);
+    const current = await publishedService(ctx, id);
     if (!current) throw await missingServiceError(ctx.db, id);
     return current;
   };

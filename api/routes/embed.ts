@@ -1,9 +1,9 @@
 // A service card other sites may frame (only those in EMBED_ALLOWED_ORIGINS), and the snippet they paste.
 import { Router, type Response } from 'express';
-import { currentServiceVersion } from '../../lib/catalog-sync';
 import { translate } from '../../lib/i18n';
 import type { AppContext } from '../context';
 import { notFound } from '../errors';
+import { publishedService } from '../catalog-list';
 
 /** Sandboxed without scripts: the card needs none, and its "start" link opens the desk in a normal tab. */
 export const EMBED_SANDBOX = 'allow-same-origin allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation';
@@ -31,7 +31,7 @@ export function embedRoutes(ctx: AppContext): Router {
   const origins = ctx.config.embedAllowedOrigins;
 
   const loadService = async (id: string) => {
-    const current = await currentServiceVersion(ctx.db, id);
+    const current = await publishedService(ctx, id);
     if (!current) throw notFound();
     return current.definition;
   };

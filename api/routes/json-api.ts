@@ -2,13 +2,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { currentServiceVersion } from '../../lib/catalog-sync';
 import type { AppContext } from '../context';
 import { notFound, UserError } from '../errors';
 import { citizenTimeline, findRequest, requestHistory } from '../request-reader';
-import { listServices } from '../catalog-list';
+import { listServices, publishedService } from '../catalog-list';
+import { projectRoot } from '../../lib/paths';
 
-const openApiFile = path.resolve(__dirname, '..', 'openapi.json');
+const openApiFile = path.join(projectRoot, 'api', 'openapi.json');
 
 /** A body sent to /api is JSON: anything else is refused before a route reads it. */
 export function jsonBodiesOnly(req: Request, _res: Response, next: NextFunction) {
@@ -30,7 +30,7 @@ export function jsonApiRoutes(ctx: AppContext): Router {
   });
 
   router.get('/api/services/:id', async (req, res) => {
-    const current = await currentServiceVersion(ctx.db, req.params.id);
+    const current = await publishedService(ctx, req.params.id);
     if (!current) throw notFound();
     res.json({ version: current.version, ...current.definition });
   });
