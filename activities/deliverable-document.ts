@@ -4,8 +4,9 @@ import path from 'node:path';
 import type Handlebars from 'handlebars';
 import { toPersianDigitsInHtml } from '../lib/persian';
 import { createHandlebars } from '../lib/handlebars';
+import { projectRoot } from '../lib/paths';
 
-const TEMPLATE = path.resolve(__dirname, '..', 'views', 'documents', 'deliverable.hbs');
+const TEMPLATE = path.join(projectRoot, 'views', 'documents', 'deliverable.hbs');
 let compiled: Handlebars.TemplateDelegate | null = null;
 
 export interface DeliverableContent {

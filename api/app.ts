@@ -1,6 +1,8 @@
 // The web app: security headers, sessions, locale, the citizen and staff pages and the JSON API.
 import path from 'node:path';
 import cookieParser from 'cookie-parser';
+import { projectRoot } from '../lib/paths';
+import { directCatalog } from '../lib/published-catalog';
 import express from 'express';
 import helmet from 'helmet';
 import { LOCALES, type Locale } from '../lib/i18n';
@@ -37,10 +39,10 @@ import { verifyRoutes } from './routes/verify';
 import { createThrottles } from './throttles';
 import { createViewEngine, viewsDir } from './views';
 
-const root = path.resolve(__dirname, '..');
+const root = projectRoot;
 
-export function createApp(given: Omit<AppContext, 'throttles'> & Partial<Pick<AppContext, 'throttles'>>): express.Express {
-  const ctx: AppContext = { ...given, throttles: given.throttles ?? createThrottles(given.db, given.config) };
+export function createApp(given: Omit<AppContext, 'throttles' | 'catalog'> & Partial<Pick<AppContext, 'throttles' | 'catalog'>>): express.Express {
+  const ctx: AppContext = { ...given, throttles: given.throttles ?? createThrottles(given.db, given.config), catalog: given.catalog ?? directCatalog(given.db) };
   const app = express();
   const production = ctx.config.env === 'production';
   app.disable('x-powered-by');

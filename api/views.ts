@@ -4,8 +4,9 @@ import path from 'node:path';
 import type Handlebars from 'handlebars';
 import { toPersianDigitsInHtml } from '../lib/persian';
 import { createHandlebars } from '../lib/handlebars';
+import { projectRoot } from '../lib/paths';
 
-export const viewsDir = path.resolve(__dirname, '..', 'views');
+export const viewsDir = path.join(projectRoot, 'views');
 
 /** An Express view engine: `res.render('page', data)` renders views/page.hbs inside views/layouts/main.hbs. */
 export function createViewEngine(cache: boolean) {

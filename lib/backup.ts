@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { migrationsDirectory } from './db';
+import { migrationNames } from './db';
 
 export const BACKUP_FORMAT = 'pishkhan-backup/1';
 
@@ -64,7 +64,7 @@ export async function writableColumns(db: Knex | Knex.Transaction, table: string
 }
 
 export function migrationsInCode(): string[] {
-  return fs.readdirSync(migrationsDirectory).filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts')).sort();
+  return migrationNames();
 }
 
 export function fileSha256(file: string): Promise<string> {

@@ -1,4 +1,5 @@
 import knex, { Knex } from 'knex';
+import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 
@@ -17,7 +18,32 @@ export function createDb(databaseUrl: string, pool: { min?: number; max?: number
 
 export const migrationsDirectory = path.resolve(__dirname, '..', 'migrations');
 
+/**
+ * The migration files beside this code: TypeScript when run from source, JavaScript when run compiled
+ * (`npm run build`). Either way a migration keeps the name it was first recorded under (`….ts`), so a
+ * database migrated from source is up to date for the compiled desk and the other way round.
+ */
+export const migrationFiles: Knex.MigrationSource<string> = {
+  async getMigrations() {
+    return migrationFileNames();
+  },
+  getMigrationName: (file) => file.replace(/\.js$/, '.ts'),
+  async getMigration(file) {
+    return require(path.join(migrationsDirectory, file)) as Knex.Migration;
+  },
+};
+
+/** The migration files, in the order they run. */
+export function migrationFileNames(): string[] {
+  return fs.readdirSync(migrationsDirectory).filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts')).sort();
+}
+
+/** Every migration's recorded name (`….ts`), in order. */
+export function migrationNames(): string[] {
+  return migrationFileNames().map((f) => migrationFiles.getMigrationName(f));
+}
+
 export async function migrateLatest(db: Db): Promise<string[]> {
-  const [, applied] = await db.migrate.latest({ directory: migrationsDirectory, loadExtensions: ['.ts'] });
+  const [, applied] = await db.migrate.latest({ migrationSource: migrationFiles });
   return applied as string[];
 }

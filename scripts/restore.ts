@@ -8,7 +8,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { createDocumentStore } from '../adapters/documents';
 import { BACKUP_FORMAT, fileSha256, migrationsInCode, quoteIdent, withoutPassword, writableColumns, type BackupManifest } from '../lib/backup';
 import { loadConfigOrExit, type Config } from '../lib/config';
-import { createDb, migrateLatest, migrationsDirectory, type Db } from '../lib/db';
+import { createDb, migrateLatest, migrationFiles, type Db } from '../lib/db';
 import { connectClient, workflowIdFor } from '../lib/temporal';
 
 const BATCH = 500;
@@ -57,7 +57,7 @@ async function refuseUnlessEmpty(db: Db, config: Config): Promise<void> {
 
 /** The schema exactly as it was when the backup was made; newer migrations run after the rows are in. */
 async function migrateTo(db: Db, version: string): Promise<void> {
-  const options = { directory: migrationsDirectory, loadExtensions: ['.ts'] };
+  const options = { migrationSource: migrationFiles };
   for (let i = 0; i <= migrationsInCode().length; i++) {
     const done: string[] = (await db.schema.hasTable('knex_migrations')) ? await db('knex_migrations').pluck('name') : [];
     if (done.includes(version)) return;

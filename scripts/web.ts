@@ -8,6 +8,8 @@ import { loadConfigOrExit, type Config } from '../lib/config';
 import { createDb } from '../lib/db';
 import { createLogger } from '../lib/log';
 import { createMetrics } from '../lib/metrics';
+import { listeningCatalog } from '../lib/published-catalog';
+import { sayReady } from './supervise';
 import { connectClient } from '../lib/temporal';
 
 // Requests still running this long after SIGTERM are cut; keep it below the orchestrator's own grace period.
@@ -22,7 +24,8 @@ export async function startWeb(config: Config, log: Logger) {
   const temporal = await connectClient(config.temporal);
   const sessions = createSessions(db, config.env === 'production');
   const metrics = createMetrics('web');
-  const app = createApp({ db, temporal, config, log, sessions, metrics, submitRequest: createSubmitter(db, temporal, config, metrics) });
+  const catalog = await listeningCatalog(db, config.databaseUrl!, { onError: (error) => log.warn({ err: error }, 'catalogue listener lost; reading the catalogue from PostgreSQL until it is back') });
+  const app = createApp({ db, temporal, config, log, sessions, metrics, catalog, submitRequest: createSubmitter(db, temporal, config, metrics) });
   let stopping = false;
   const server = http.createServer((req, res) => {
     // While draining, a kept-alive connection is closed after its answer instead of waiting for more.
@@ -46,6 +49,7 @@ export async function startWeb(config: Config, log: Logger) {
       clearInterval(idle);
       clearTimeout(deadline);
       await temporal.connection.close();
+      await catalog.close();
       await db.destroy();
       log.info('web app stopped');
     },
@@ -56,6 +60,7 @@ if (require.main === module) {
   const config = loadConfigOrExit(process.env, { servers: true });
   const log = createLogger(config.logLevel, 'web');
   startWeb(config, log).then((web) => {
+    sayReady();
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.once(signal, () => {
         log.info({ signal }, 'stopping: finishing requests in flight');

@@ -1,5 +1,7 @@
 // The Temporal worker: runs request workflows and their activities. `npm run worker` in production.
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import express from 'express';
@@ -16,6 +18,7 @@ import { createLogger, installTemporalLogging } from '../lib/log';
 import { createMetrics } from '../lib/metrics';
 import { ensureRetentionSchedule } from '../lib/retention-schedule';
 import { encryptedDataConverter } from '../lib/payload-codec';
+import { sayReady } from './supervise';
 import { connectWorker } from '../lib/temporal';
 
 export interface WorkerOptions {
@@ -23,7 +26,11 @@ export interface WorkerOptions {
   workflowBundlePath?: string;
 }
 
+/** Compiled (`npm run build`), the worker loads dist/workflow-bundle.js instead of bundling at every start. */
+const BUILT_BUNDLE = path.join(__dirname, '..', 'workflow-bundle.js');
+
 export async function startWorker(config: Config, log: Logger, options: WorkerOptions = {}) {
+  const bundle = options.workflowBundlePath ?? process.env.WORKFLOW_BUNDLE_PATH ?? (fs.existsSync(BUILT_BUNDLE) ? BUILT_BUNDLE : undefined);
   const db = createDb(config.databaseUrl!);
   const connection = await connectWorker(config.temporal);
   const metrics = createMetrics('worker');
@@ -32,7 +39,7 @@ export async function startWorker(config: Config, log: Logger, options: WorkerOp
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     dataConverter: encryptedDataConverter(config.temporal.payloadKeys),
-    ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath: require.resolve('../workflows') }),
+    ...(bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities({
       db,
       sms: smsProviderFromConfig(config.sms),
@@ -96,6 +103,7 @@ if (require.main === module) {
   const log = createLogger(config.logLevel, 'worker');
   installTemporalLogging(log, config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'INFO');
   startWorker(config, log).then((w) => {
+    sayReady();
     w.done.catch((error) => {
       log.fatal({ err: error }, 'worker failed');
       process.exit(1);
