@@ -1,7 +1,6 @@
 // Where uploaded files live: one small interface, a local folder by default, object storage when replicas span machines.
 import type { Config } from '../../lib/config';
 import { localDocumentStore } from './local';
-import { s3DocumentStore } from './s3';
 
 export { newStorageKey } from './keys';
 
@@ -18,8 +17,11 @@ export function createDocumentStore(config: Pick<Config, 'documentStore' | 'docu
   switch (config.documentStore) {
     case 'local':
       return localDocumentStore(config.documentDir);
-    case 's3':
+    case 's3': {
+      // Loaded only when used: the S3 client weighs about 20 MiB in every process that loads it.
+      const { s3DocumentStore } = require('./s3') as typeof import('./s3');
       // lib/config.ts refuses DOCUMENT_STORE=s3 without the S3_* settings.
       return s3DocumentStore(config.s3!);
+    }
   }
 }

