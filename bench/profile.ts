@@ -65,10 +65,3 @@ export function summarizeProfile(file: string, top = 12): ProfileSummary {
     areas: [...byArea].filter(([area]) => area !== 'idle').sort((a, b) => b[1] - a[1]).slice(0, top).map(([area, hits]) => ({ area, share: hits / total })),
   };
 }
-
-/** The newest profile a process wrote into `dir`. */
-export function newestProfile(dir: string): string | null {
-  if (!fs.existsSync(dir)) return null;
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f));
-  return files.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0] ?? null;
-}

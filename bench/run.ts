@@ -16,7 +16,7 @@ import { runBaseline, startEngineWorker, type EngineRun } from './engine';
 import { growRequests, inboxPlan, type Plan } from './inbox';
 import { citizensOf, endToEnd, submitToPendingReview, type EndToEnd } from './journeys';
 import { load, machine, percentile, round, throughput, type Load } from './measure';
-import { newestProfile, summarizeProfile, type ProfileSummary } from './profile';
+import { summarizeProfile, type ProfileSummary } from './profile';
 
 const log = (m: string) => process.stdout.write(`[bench] ${m}\n`);
 const SUBMISSIONS = 300;
@@ -117,33 +117,36 @@ async function main() {
     await stack.stop();
   }
 
-  log('(h) where the CPU goes: the end-to-end run again, the web app and the worker under the V8 profiler');
-  const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pishkhan-profile-'));
-  const profiled = await startOwnStack({ log: (m) => log(`  ${m}`), webEnv, runAs: { compiled: true, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } });
-  try {
-    const webDir = path.join(profileDir, 'web');
-    const workerDir = path.join(profileDir, 'worker');
-    // Each process writes its profile on a clean exit; the two are told apart by pid.
-    const [webPid, workerPid] = [profiled.web.appPid(), profiled.worker.appPid()];
-    const citizens = await citizensOf(profiled, E2E_CITIZENS, '0936');
-    await endToEnd(profiled, citizens, E2E_REQUESTS, { clerksPerRole: CLERKS_PER_ROLE, pollMs: INBOX_POLL_MS });
-    await profiled.web.kill('SIGTERM');
-    await profiled.worker.kill('SIGTERM');
-    fs.mkdirSync(webDir);
-    fs.mkdirSync(workerDir);
-    for (const file of fs.readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'))) {
-      const target = file.includes(`.${webPid}.`) ? webDir : file.includes(`.${workerPid}.`) ? workerDir : null;
-      if (target) fs.renameSync(path.join(profileDir, file), path.join(target, file));
-    }
-    const web = newestProfile(webDir);
-    const workerProfile = newestProfile(workerDir);
-    results.profiles = { web: web ? summarizeProfile(web) : null, worker: workerProfile ? summarizeProfile(workerProfile) : null };
-  } finally {
-    await profiled.stop();
-    fs.rmSync(profileDir, { recursive: true, force: true });
-  }
+  log('(h) where the CPU goes: the web app and the worker under the V8 profiler, on fresh desks');
+  const catalogueProfile = await profiledRun(webEnv, async (desk) => {
+    await load(`${desk.url}/`, { seconds: 10 });
+  });
+  const e2eProfile = await profiledRun(webEnv, async (desk) => {
+    const citizens = await citizensOf(desk, E2E_CITIZENS, '0936');
+    await endToEnd(desk, citizens, E2E_REQUESTS, { clerksPerRole: CLERKS_PER_ROLE, pollMs: INBOX_POLL_MS });
+  });
+  results.profiles = { catalogue: catalogueProfile.web, web: e2eProfile.web, worker: e2eProfile.worker };
   const report = write(results as Results);
   log(`written ${path.relative(process.cwd(), report)}`);
+}
+
+/** Runs `work` on a fresh compiled desk whose web app and worker run under `node --cpu-prof`; their profiles, read after a clean stop. */
+async function profiledRun(webEnv: Record<string, string>, work: (desk: OwnStack) => Promise<void>) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pishkhan-profile-'));
+  const desk = await startOwnStack({ log: (m) => log(`  ${m}`), webEnv, runAs: { compiled: true, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] } });
+  try {
+    const [webPid, workerPid] = [desk.web.appPid(), desk.worker.appPid()];
+    await work(desk);
+    // Each process writes its profile on a clean exit, named with its pid.
+    await desk.web.kill('SIGTERM');
+    await desk.worker.kill('SIGTERM');
+    const of = (pid: number) => fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile') && f.includes(`.${pid}.`));
+    const [web, worker] = [of(webPid), of(workerPid)];
+    return { web: web ? summarizeProfile(path.join(dir, web)) : null, worker: worker ? summarizeProfile(path.join(dir, worker)) : null };
+  } finally {
+    await desk.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** What one request costs Temporal: its activities, local and regular, and its workflow tasks. */
@@ -174,7 +177,7 @@ interface Results {
   started?: number;
   small?: { load: Load; plan: Plan };
   large?: { load: Load; plan: Plan };
-  profiles?: { web: ProfileSummary | null; worker: ProfileSummary | null };
+  profiles?: { catalogue: ProfileSummary | null; web: ProfileSummary | null; worker: ProfileSummary | null };
 }
 
 const pct = (share: number) => `${round(share * 100)} %`;
@@ -273,11 +276,12 @@ CPU during the end-to-end run, per completed request:
 
 ## (h) Where the web app's and the worker's CPU goes
 
-The end-to-end run again on a fresh desk with \`node --cpu-prof\`; each process wrote its profile when it
-stopped.
+Fresh desks run under \`node --cpu-prof\`; each process wrote its profile when it stopped (start-up
+included). First the catalogue page alone (10 s of autocannon), then the end-to-end run of (f).
 
-${profileTables('web app', r.profiles?.web ?? null)}
-${profileTables('worker', r.profiles?.worker ?? null)}
+${profileTables('web app, serving the catalogue page', r.profiles?.catalogue ?? null)}
+${profileTables('web app, end to end', r.profiles?.web ?? null)}
+${profileTables('worker, end to end', r.profiles?.worker ?? null)}
 ${
     r.submitted !== undefined && r.started !== undefined
       ? `
