@@ -36,8 +36,8 @@ export async function listServices(ctx: AppContext, query: { q?: unknown; catego
 }
 
 /** The service as published now, or null when there is none (never published, or retired). */
-export async function publishedService(ctx: AppContext, id: string) {
-  const snapshot = await ctx.catalog.snapshot();
+export async function publishedService(ctx: AppContext, id: string, given?: CatalogSnapshot) {
+  const snapshot = given ?? (await ctx.catalog.snapshot());
   const service = snapshot.byId.get(id);
   return service ? { version: service.version, definition: service.definition, department: snapshot.departments.get(service.definition.responsibleUnit.department) ?? null } : null;
 }

@@ -2,10 +2,10 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { PaymentGateway, VerifiedPayment } from '../adapters/payment';
 import type { Db } from '../lib/db';
-import { workflowIdFor } from '../lib/temporal';
 import { settlePayment } from '../workflows/messages';
 import { refusalOf } from './decision-refusals';
 import type { AppContext } from './context';
+import { sendAction } from './actions';
 
 export interface PaymentRow {
   id: string;
@@ -58,9 +58,7 @@ export function createPaymentSettlement(ctx: AppContext, gateway: PaymentGateway
       try {
         // Answered once the workflow has recorded the payment: the page that follows shows the new status.
         // The same update id for the same payment: a repeated callback is applied once.
-        await ctx.temporal.workflow
-          .getHandle(workflowIdFor(trackingCode))
-          .executeUpdate(settlePayment, { args: [{ paymentId: payment.id, paid: true, reference: verified.reference ?? undefined }], updateId: `payment-${payment.id}` });
+        await sendAction(ctx.temporal, trackingCode, settlePayment, [{ paymentId: payment.id, paid: true, reference: verified.reference ?? undefined }], { updateId: `payment-${payment.id}` });
       } catch (error) {
         if (error instanceof WorkflowNotFoundError || refusalOf(error)) return 'late';
         throw error;

@@ -34,7 +34,9 @@ async function main() {
   const host = machine();
   log(`${host.cpus} cores, ${host.memoryGiB} GiB, ${host.cpuModel}, node ${host.node}, load ${host.loadAverage}`);
   // The web app and the worker run as in production: compiled (npm run build), plain node.
-  await buildDesk({ log: (m) => log(`  ${m}`) });
+  // BENCH_FROM_SOURCE=1 runs them through tsx instead (to compare with a desk that has no build).
+  const compiled = process.env.BENCH_FROM_SOURCE !== '1';
+  if (compiled) await buildDesk({ log: (m) => log(`  ${m}`) });
   // The web app runs as in production: templates compiled once, no development pages. Production refuses
   // the sandbox, so it is told of outside services it never calls itself (the worker, in test mode, sends the
   // SMS through the sandbox), and shares the worker's payload key.
@@ -49,9 +51,9 @@ async function main() {
     AGENCY_CIVIL_REGISTRY_URL: 'https://civil-registry.bench.invalid',
     AGENCY_POSTAL_COMPANY_URL: 'https://postal-company.bench.invalid',
   };
-  const stack = await startOwnStack({ log: (m) => log(`  ${m}`), webEnv, runAs: { compiled: true } });
+  const stack = await startOwnStack({ log: (m) => log(`  ${m}`), webEnv, runAs: { compiled } });
   const worker: AppProcess = stack.worker;
-  let results: Partial<Results> = { host };
+  let results: Partial<Results> = { host, compiled };
   try {
     await new Promise((r) => setTimeout(r, 3000));
     const rest = { web: stack.web.rssMiB(), worker: worker.rssMiB() };
@@ -133,7 +135,7 @@ async function main() {
 /** Runs `work` on a fresh compiled desk whose web app and worker run under `node --cpu-prof`; their profiles, read after a clean stop. */
 async function profiledRun(webEnv: Record<string, string>, work: (desk: OwnStack) => Promise<void>) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pishkhan-profile-'));
-  const desk = await startOwnStack({ log: (m) => log(`  ${m}`), webEnv, runAs: { compiled: true, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] } });
+  const desk = await startOwnStack({ log: (m) => log(`  ${m}`), webEnv, runAs: { compiled: process.env.BENCH_FROM_SOURCE !== '1', nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] } });
   try {
     const [webPid, workerPid] = [desk.web.appPid(), desk.worker.appPid()];
     await work(desk);
@@ -162,6 +164,7 @@ async function requestShape(stack: OwnStack, code: string) {
 
 interface Results {
   host: ReturnType<typeof machine>;
+  compiled: boolean;
   catalogue: Load;
   staticFile: Load;
   pending20: number[];
@@ -206,7 +209,7 @@ function write(r: Results): string {
 
 Measured by \`npm run bench\` (bench/run.ts) on ${r.host.date.slice(0, 10)}. Everything ran on this one machine:
 an embedded PostgreSQL 17, a Temporal dev server (SQLite), the web app (\`NODE_ENV=production\`, logging
-at info) and the worker as separate processes running the compiled desk (\`npm run build\`, plain \`node\`),
+at info) and the worker as separate processes ${r.compiled ? 'running the compiled desk (\`npm run build\`, plain \`node\`)' : 'run from source through tsx'},
 the sandbox, and the load generators (autocannon with 10 connections for 10 s after a 3 s warm-up; the
 citizens and clerks below) — so the load competes with the desk for the same cores, and the numbers are a
 floor, not a ceiling. Every comparison is a ratio of two figures measured in the same run.

@@ -10,7 +10,7 @@ import { createDb, type Db } from '../lib/db';
 import { startDesk, uniqueMobile, type Desk } from './helpers/desk';
 import { pdfBytes, submitWithDocument } from './helpers/integrations';
 import { letterAnswers, loginCitizen, loginStaff, submitThroughPages, waitForStatus } from './helpers/journeys';
-import { handleOf } from './helpers/workflow-services';
+import { handleOf, settled } from './helpers/workflow-services';
 
 const root = path.resolve(__dirname, '..');
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -65,6 +65,8 @@ test('a backup restored into a fresh database holds every request, event, letter
   for (const code of codes) await waitForStatus(desk, code, 'pending_review');
   await clerk.post(`/staff/requests/${first}/decision`, { kind: 'approve' });
   await waitForStatus(desk, first, 'in_progress');
+  // Its SMS go out beside the steps: the backup is taken once nothing is on its way.
+  for (const code of [first, second]) await settled(desk, code);
   // A request whose workflow is gone: the restore must name it.
   await handleOf(desk, third).terminate('lost with the old Temporal');
   const before = await snapshotOf(desk.db, codes);

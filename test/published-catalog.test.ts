@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { publishService } from '../lib/catalog-sync';
+import { toPersianDigits } from '../lib/persian';
 import { createDb, type Db } from '../lib/db';
 import { listeningCatalog, type PublishedCatalog } from '../lib/published-catalog';
 import type { ServiceDefinition } from '../workflows/types';
@@ -80,7 +81,7 @@ test('a service published through one replica shows at once there and on the oth
   expect(listed((await admin.get(`/?q=${encodeURIComponent('واژه‌ای‌یکتا')}`)).html)).toEqual([id]);
   const other = new Browser(b.app.url);
   await eventually(async () => (await other.get(`/services/${id}`)).status === 200, 10_000, 'the card on the other replica');
-  expect(textOf((await other.get(`/services/${id}`)).html)).toContain(service.title);
+  expect(textOf((await other.get(`/services/${id}`)).html)).toContain(toPersianDigits(service.title));
 
   // A new version published through the other replica replaces the first on both.
   const adminAtB = await loginStaff({ url: b.app.url }, 'admin');

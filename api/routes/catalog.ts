@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { listServices, publishedService } from '../catalog-list';
 import type { AppContext } from '../context';
 import { missingServiceError } from '../service-availability';
+import { renderShared } from '../shared-pages';
 
 export function catalogRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -10,13 +11,14 @@ export function catalogRoutes(ctx: AppContext): Router {
   router.get('/', async (req, res) => {
     const snapshot = await ctx.catalog.snapshot();
     const list = await listServices(ctx, req.query, snapshot);
-    res.render('catalog', { ...list, categories: snapshot.categories, pageTitle: 'catalog.title' });
+    renderShared(req, res, snapshot, 'catalog', { ...list, categories: snapshot.categories, pageTitle: 'catalog.title' });
   });
 
   router.get('/services/:id', async (req, res) => {
-    const current = await publishedService(ctx, req.params.id);
+    const snapshot = await ctx.catalog.snapshot();
+    const current = await publishedService(ctx, req.params.id, snapshot);
     if (!current) throw await missingServiceError(ctx.db, req.params.id);
-    res.render('service', { service: current.definition, version: current.version, department: current.department, pageTitleText: current.definition.title });
+    renderShared(req, res, snapshot, 'service', { service: current.definition, version: current.version, department: current.department, pageTitleText: current.definition.title });
   });
 
   return router;

@@ -1,7 +1,6 @@
 // The API the agency's correspondence system calls: answers to our letters, the letters' state, their attachments.
 import { createHash } from 'node:crypto';
 import { Router, type Request } from 'express';
-import { workflowIdFor } from '../../lib/temporal';
 import { decide } from '../../workflows/messages';
 import type { Decision, DecisionKind } from '../../workflows/types';
 import { requireApiClient, type ApiClient } from '../api-clients';
@@ -12,6 +11,7 @@ import { notFound, UserError } from '../errors';
 import { sendFile } from '../file-responses';
 import { findRequest } from '../request-reader';
 import { refusalOf } from '../decision-refusals';
+import { sendAction } from '../actions';
 
 /** What the correspondence system may say about a letter, and which decision (if any) it makes for the department. */
 const REPLY_DECISIONS: Record<string, DecisionKind | null> = {
@@ -91,7 +91,7 @@ export function integrationRoutes(ctx: AppContext): Router {
       const decision: Decision = { kind, reason: reply.text || undefined, actor: { staffId: 0, username: actor, role: 'integration', departmentIds: client.departmentIds } };
       try {
         // The same update id on a repeated call: Temporal applies the decision once.
-        await ctx.temporal.workflow.getHandle(workflowIdFor(request.tracking_code)).executeUpdate(decide, { args: [decision], updateId: dedupeKey });
+        await sendAction(ctx.temporal, request.tracking_code, decide, [decision], { updateId: dedupeKey });
         decided = kind;
       } catch (error) {
         const refusal = refusalOf(error);

@@ -1,7 +1,6 @@
 // The correspondence registry (دبیرخانه): letters, their referrals between departments, and a printable sheet.
 import { Router, type Request } from 'express';
 import { translate, type Locale } from '../../lib/i18n';
-import { workflowIdFor } from '../../lib/temporal';
 import { decide } from '../../workflows/messages';
 import type { Decision } from '../../workflows/types';
 import { audit } from '../audit';
@@ -13,6 +12,7 @@ import { letterNumberOf, letterSlug, registryFilters, registryPage, seesWholeReg
 import { canSee, requireStaff } from '../access';
 import { refusalOf } from '../decision-refusals';
 import { staffNameOf } from '../request-file';
+import { sendAction } from '../actions';
 
 const REFERRED = ['forwarded', 'noted'];
 
@@ -116,7 +116,7 @@ export function registryRoutes(ctx: AppContext): Router {
         actor: { staffId: staff.id, username: staff.username, role: staff.role, departmentIds: staff.departmentIds },
       };
       try {
-        await ctx.temporal.workflow.getHandle(workflowIdFor(request.tracking_code)).executeUpdate(decide, { args: [decision] });
+        await sendAction(ctx.temporal, request.tracking_code, decide, [decision]);
         outcome = 'forwarded';
       } catch (error) {
         const refusal = refusalOf(error);

@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { Router, type Request } from 'express';
 import type { Locale } from '../../lib/i18n';
 import { toLatinDigits } from '../../lib/persian';
-import { workflowIdFor } from '../../lib/temporal';
 import { decide } from '../../workflows/messages';
 import { isRequestStatus, REQUEST_STATUSES } from '../../workflows/statuses';
 import { isWorking } from '../request-progress';
@@ -21,6 +20,7 @@ import { inquiryFacts, staffHistory, type InquiryRow } from '../request-file';
 import { findRequest, requestHistory, serviceSnapshot, type RequestRow } from '../request-reader';
 import { canSee, requireStaff } from '../access';
 import { refusalOf } from '../decision-refusals';
+import { sendAction } from '../actions';
 
 const PAGE = 25;
 const DECISIONS: DecisionKind[] = ['approve', 'reject', 'needs_info', 'forward'];
@@ -173,7 +173,7 @@ export function staffRequestRoutes(ctx: AppContext): Router {
       actor: { staffId: staff.id, username: staff.username, role: staff.role, departmentIds: staff.departmentIds },
     };
     try {
-      const result = await ctx.temporal.workflow.getHandle(workflowIdFor(request.tracking_code)).executeUpdate(decide, { args: [decision] });
+      const result = await sendAction(ctx.temporal, request.tracking_code, decide, [decision]);
       // The reason's text lives in the request (cleared by retention); the audit entry says only that one was given.
       await audit(ctx.db, req, `decision_${kind}`, { requestId: request.id, reasonGiven: !!reason, forwardTo, resultStatus: result.status });
       // A request routed to another department leaves my view: back to the inbox, with word of what happened.

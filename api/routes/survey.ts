@@ -1,7 +1,6 @@
 // The satisfaction survey: one answer per request, accepted while the request's workflow holds the survey open.
 import { Router, type Request, type Response } from 'express';
 import { translate, type Locale } from '../../lib/i18n';
-import { workflowIdFor } from '../../lib/temporal';
 import { answerSurvey } from '../../workflows/messages';
 import type { ServiceDefinition } from '../../workflows/types';
 import type { AppContext } from '../context';
@@ -10,6 +9,7 @@ import { notFound } from '../errors';
 import { findRequest, serviceSnapshot, type RequestRow } from '../request-reader';
 import { checkSurvey, surveyStateOf, type SurveyError, type SurveyInput, type SurveyState } from '../survey-answers';
 import { requireCitizen } from '../access';
+import { sendAction } from '../actions';
 
 const SCALE = ['1', '2', '3', '4', '5'];
 
@@ -107,7 +107,7 @@ export function surveyRoutes(ctx: AppContext): Router {
           .returning('id');
         if (!inserted.length) throw new SurveyNotSaved('answered');
         try {
-          await ctx.temporal.workflow.getHandle(workflowIdFor(loaded.request.tracking_code)).executeUpdate(answerSurvey, { updateId: `survey-${loaded.request.id}` });
+          await sendAction(ctx.temporal, loaded.request.tracking_code, answerSurvey, [], { updateId: `survey-${loaded.request.id}` });
         } catch (error) {
           if (refusalOf(error)) throw new SurveyNotSaved('refused');
           throw error;

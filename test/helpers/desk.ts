@@ -77,6 +77,8 @@ export async function startDesk(overrides: Record<string, string> = {}, parts: D
       workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! },
       dataConverter: encryptedDataConverter(config.temporal.payloadKeys),
       activities: createActivities({ db, sms: smsProviderFromConfig(config.sms), inquiries: httpInquiryClient(config.agencies), documents: createDocumentStore(config), metrics: parts.workerMetrics, letterRegistry: letterRegistryFromConfig(config), payloadKeys: config.temporal.payloadKeys, webhookAllowPrivate: config.webhookAllowPrivate }),
+      // As the production worker (scripts/worker.ts): a restart lets the activities in flight (an SMS) finish.
+      shutdownGraceTime: '10 seconds',
     });
   let worker = await newWorker();
   let running = worker.run();
