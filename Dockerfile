@@ -9,6 +9,8 @@ COPY --chown=node:node package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 
 COPY --chown=node:node . .
+# The browser scripts (form conditions, service editor) are bundled once into public/build/.
+RUN npx tsx scripts/build-assets.ts
 # Documents land here when DOCUMENT_STORE=local; a named volume mounted on it inherits this owner.
 RUN mkdir -p /app/data/documents && chown -R node:node /app/data
 

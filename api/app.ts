@@ -3,6 +3,7 @@ import path from 'node:path';
 import cookieParser from 'cookie-parser';
 import express from 'express';
 import helmet from 'helmet';
+import { buildBrowserAssets } from '../lib/browser-assets';
 import { LOCALES, type Locale } from '../lib/i18n';
 import type { AppContext } from './context';
 import { errorHandler, notFound } from './errors';
@@ -41,6 +42,7 @@ const root = path.resolve(__dirname, '..');
 
 export function createApp(given: Omit<AppContext, 'throttles'> & Partial<Pick<AppContext, 'throttles'>>): express.Express {
   const ctx: AppContext = { ...given, throttles: given.throttles ?? createThrottles(given.db, given.config) };
+  buildBrowserAssets();
   const app = express();
   const production = ctx.config.env === 'production';
   app.disable('x-powered-by');

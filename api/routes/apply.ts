@@ -23,11 +23,13 @@ function formFields(def: ServiceDefinition, answers: Record<string, string>, err
       value: answers[field.key] ?? '',
       checked: answers[field.key] === 'yes',
       options: options?.map((o) => ({ ...o, selected: o.value === answers[field.key] })),
-      isText: ['text', 'number', 'mobile', 'national-code', 'postal-code', 'email', 'jalali-date'].includes(field.type),
+      isText: ['text', 'number', 'mobile', 'national-code', 'postal-code', 'email', 'jalali-date', 'digits'].includes(field.type),
       isTextarea: field.type === 'textarea',
       isSelect: field.type === 'select' || field.type === 'department',
       isCheckbox: field.type === 'checkbox',
-      inputMode: ['number', 'mobile', 'national-code', 'postal-code'].includes(field.type) ? 'numeric' : undefined,
+      inputMode: ['number', 'mobile', 'national-code', 'postal-code', 'digits'].includes(field.type) ? 'numeric' : undefined,
+      // The form script shows and hides the field as the answers above it change; without script every field shows.
+      showIfJson: field.showIf ? JSON.stringify(field.showIf) : undefined,
       inputType: field.type === 'email' ? 'email' : 'text',
       error: error ? translate(locale, error.messageKey, error.vars) : null,
     };
@@ -60,17 +62,17 @@ export function applyRoutes(ctx: AppContext): Router {
     const departments = await departmentOptions(ctx);
     // An oversize file ends the upload early: answers that did not arrive are taken from the saved draft.
     const saved = form.tooLargeField ? await ctx.db('drafts').where({ citizen_id: req.citizen!.id, service_id: definition.id }).first() : null;
-    const { answers, errors } = checkAnswers(definition.fields, { ...(saved?.answers ?? {}), ...form.body }, departments.map((d) => d.value));
-    // What the citizen typed is kept, even when it is not yet right.
+    const { typed, errors } = checkAnswers(definition, { ...(saved?.answers ?? {}), ...form.body }, departments.map((d) => d.value));
+    // What the citizen typed is kept, even when it is not yet right (and the answer of a field hidden for now).
     await ctx.db('drafts')
-      .insert({ citizen_id: req.citizen!.id, service_id: definition.id, answers: JSON.stringify(answers), updated_at: ctx.db.fn.now() })
+      .insert({ citizen_id: req.citizen!.id, service_id: definition.id, answers: JSON.stringify(typed), updated_at: ctx.db.fn.now() })
       .onConflict(['citizen_id', 'service_id'])
       .merge(['answers', 'updated_at']);
     const documentErrors = await saveDraftUploads(ctx, req.citizen!.id, definition, form, res.locals.locale);
     const uploaded = await draftDocuments(ctx.db, req.citizen!.id, definition.id);
     documentErrors.push(...missingRequiredDocuments(definition.documents, uploaded, documentErrors));
     if (errors.length || documentErrors.length) {
-      const fields = formFields(definition, answers, errors, departments, res.locals.locale);
+      const fields = formFields(definition, typed, errors, departments, res.locals.locale);
       const documents = documentInputs(definition.documents, uploaded, documentErrors, res.locals.locale);
       return res.status(422).render('apply', {
         service: definition,
@@ -108,7 +110,7 @@ export function applyRoutes(ctx: AppContext): Router {
     if (!draft) return res.redirect(303, await afterDraftGone(req.citizen!.id, service.definition.id));
     // The draft is checked again: the service may have changed since it was saved.
     const departments = await departmentOptions(ctx);
-    const { answers, errors } = checkAnswers(service.definition.fields, draft.answers, departments.map((d) => d.value));
+    const { answers, errors } = checkAnswers(service.definition, draft.answers, departments.map((d) => d.value));
     if (errors.length) return res.redirect(303, `/services/${service.definition.id}/apply`);
     const uploaded = await draftDocuments(ctx.db, req.citizen!.id, service.definition.id);
     if (missingRequiredDocuments(service.definition.documents, uploaded).length) return res.redirect(303, `/services/${service.definition.id}/apply`);
