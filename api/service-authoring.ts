@@ -1,4 +1,6 @@
 // Checking a service card typed or uploaded by an admin: the catalogue's own rules plus what only the desk knows.
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseServiceJson, withPositions } from '../lib/catalog';
 import { placeOf } from '../lib/catalog-problems';
 import type { Db } from '../lib/db';
@@ -72,6 +74,15 @@ function inSchemaOrder(value: unknown, node: SchemaNode | undefined): unknown {
 }
 
 export const prettyService = (definition: unknown) => JSON.stringify(inSchemaOrder(definition, root), null, 2);
+
+/** Complete cards of the common shapes a new service starts from (service-catalog/templates/). */
+export const SERVICE_TEMPLATES = ['letter', 'certificate', 'report'] as const;
+const TEMPLATES_DIR = path.join(__dirname, '..', 'service-catalog', 'templates');
+
+export function templateText(name: (typeof SERVICE_TEMPLATES)[number]): string {
+  const { $schema: _schema, ...card } = JSON.parse(fs.readFileSync(path.join(TEMPLATES_DIR, `${name}.json`), 'utf8')) as Record<string, unknown>;
+  return prettyService(card);
+}
 
 /** Each version against the one before it, as changed lines with a little context. */
 export function versionDiffs<T extends { version: number; definition: unknown }>(rows: T[]) {

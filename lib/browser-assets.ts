@@ -8,7 +8,7 @@ const ROOT = path.join(__dirname, '..');
 const OUT = path.join(ROOT, 'public', 'build');
 const ENTRIES = { form: 'browser/form.ts', editor: 'browser/editor.ts' } as const;
 /** The sources a bundle depends on besides its entry (workflow code shared with the server, the schema). */
-const SHARED = ['workflows/conditions.ts', 'service-catalog/schema/service.schema.json', 'browser/editor-templates.ts', 'package-lock.json'];
+const SHARED = ['workflows/conditions.ts', 'service-catalog/schema/service.schema.json', 'browser/conditional-form.ts', 'package-lock.json'];
 
 const mtime = (file: string) => (fs.existsSync(file) ? fs.statSync(file).mtimeMs : 0);
 
