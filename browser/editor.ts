@@ -101,6 +101,10 @@ function enhance(textarea: HTMLTextAreaElement): void {
       hoverTooltip(jsonSchemaHover()),
       stateExtensions(schema as never),
       EditorView.contentAttributes.of({ 'aria-label': label, 'aria-describedby': 'definition-hint', dir: 'ltr' }),
+      // Code, left to right by nature, as the textarea it stands for.
+      EditorView.editorAttributes.of({ 'data-code': '', 'data-latin': '', dir: 'ltr' }),
+      // Line numbers dark enough to read (the default grey is too faint on its background).
+      EditorView.theme({ '.cm-gutters': { color: '#505a5f', backgroundColor: '#f3f2f1' }, '.cm-activeLineGutter': { color: '#0b0c0c' } }),
       // The textarea stays the source of what is sent: it follows every change.
       EditorView.updateListener.of((update) => {
         if (update.docChanged) textarea.value = update.state.doc.toString();
