@@ -15,11 +15,14 @@ import { enhanceConditionalForms } from './conditional-form';
 interface Problem {
   line: number;
   column: number;
+  /** the line and column in words, in the page's language and digits */
+  position: string;
   message: string;
 }
 
 interface CheckAnswer {
   problems: Problem[];
+  status: string;
   card?: string;
   form?: string;
 }
@@ -39,11 +42,11 @@ function goTo(view: EditorView, line: number, column: number): void {
   view.focus();
 }
 
-function problemItem(view: EditorView, problem: Problem, position: string): HTMLLIElement {
+function problemItem(view: EditorView, problem: Problem): HTMLLIElement {
   const item = document.createElement('li');
   const link = document.createElement('a');
   link.href = '#definition';
-  link.textContent = position;
+  link.textContent = problem.position;
   link.addEventListener('click', (event) => {
     event.preventDefault();
     goTo(view, problem.line, problem.column);
@@ -74,13 +77,13 @@ function enhance(textarea: HTMLTextAreaElement): void {
       return [];
     }
     const list = $<HTMLUListElement>('#live-problems')!;
-    list.replaceChildren(...answer.problems.map((p) => problemItem(view, p, words('position').replace('{line}', String(p.line)).replace('{column}', String(p.column)))));
+    list.replaceChildren(...answer.problems.map((p) => problemItem(view, p)));
     if (answer.card !== undefined) {
       $('#live-card')!.innerHTML = answer.card;
       $('#live-form')!.innerHTML = answer.form ?? '';
       enhanceConditionalForms($('#live-form')!);
     }
-    status!.textContent = answer.problems.length ? words('problems').replace('{count}', String(answer.problems.length)) : words('ok');
+    status!.textContent = answer.status;
     return answer.problems.map((p) => {
       const from = offsetOf(view, p.line, p.column);
       return { from, to: Math.min(view.state.doc.lineAt(from).to, from + 40), severity: 'error', message: p.message };

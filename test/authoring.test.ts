@@ -235,7 +235,9 @@ test('the live check answers with the problems in Persian with line and column, 
   expect(refused.status).toBe(422);
   const { problems } = JSON.parse(refused.html);
   const line = broken.split('\n').findIndex((l) => l.includes('"equal"')) - 1;
-  expect(problems).toEqual([{ pointer: '/fields/6/showIf', line, column: 7, message: expect.stringMatching(/^فیلد «واحد دیگر»، «showIf»: شرط درست نیست/) }]);
+  expect(problems).toEqual([
+    { pointer: '/fields/6/showIf', line, column: 7, position: `سطر ${toPersianDigits(line)}، ستون ۷`, message: expect.stringMatching(/^فیلد «واحد دیگر»، «showIf»: شرط درست نیست/) },
+  ]);
 
   const valid = await admin.post('/admin/service-check', { definition: pretty(service) });
   expect(valid.status).toBe(200);

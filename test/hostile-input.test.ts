@@ -7,6 +7,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import { encodeCursor } from '../api/context';
 import { loadCatalog } from '../lib/catalog';
+import { documentSizeText } from '../lib/document-size';
 import { translate } from '../lib/i18n';
 import { toLatinDigits } from '../lib/persian';
 import { Browser, textOf } from '../scripts/stack/http-browser';
@@ -253,7 +254,7 @@ const accepted = ['application/pdf', 'image/jpeg', 'image/png'].map((t) => fa(`f
 const UPLOADS: { what: string; name: string; bytes: () => Buffer; says: string | null }[] = [
   { what: 'a PNG named .pdf (the card accepts PNG: taken as one)', name: 'letter.pdf', bytes: () => png, says: null },
   { what: 'a program named .pdf', name: 'letter.pdf', bytes: () => exe, says: fa('documents.errors.unknownType', { title, accepted }) },
-  { what: 'a PDF over 5 MB', name: 'big.pdf', bytes: () => Buffer.concat([pdfBytes(), Buffer.alloc(5120 * 1024)]), says: fa('documents.errors.tooLarge', { title, max: 5120 }) },
+  { what: 'a PDF over 5 MB', name: 'big.pdf', bytes: () => Buffer.concat([pdfBytes(), Buffer.alloc(5120 * 1024)]), says: fa('documents.errors.tooLarge', { title, max: documentSizeText({ maxSizeKb: 5120 }, 'fa') }) },
   { what: 'an empty file', name: 'empty.pdf', bytes: () => Buffer.alloc(0), says: fa('documents.errors.empty', { title }) },
   { what: 'a path in the file name', name: '../../../../etc/passwd.pdf', bytes: () => pdfBytes(), says: null },
   { what: 'a Windows path in the file name', name: '..\\..\\boot.ini.pdf', bytes: () => pdfBytes(), says: null },

@@ -2,6 +2,7 @@
 import { Router, type Request, type Response } from 'express';
 import multer from 'multer';
 import { publishService } from '../../lib/catalog-sync';
+import { translate, type Locale } from '../../lib/i18n';
 import type { ServiceDefinition } from '../../workflows/types';
 import { requireAdmin } from '../admin-access';
 import { audit } from '../audit';
@@ -139,8 +140,13 @@ export function adminServiceRoutes(ctx: AppContext): Router {
     const id = typeof req.body?.id === 'string' && req.body.id ? req.body.id : null;
     const service = id ? await ctx.db('services').where({ id }).first() : null;
     const checked = await checkServiceText(ctx.db, textOf(req), service ? id : null, res.locals.locale);
-    if (!checked.service) return res.status(422).json({ problems: checked.problems });
-    res.json({ problems: [], ...(await previewHtml(req, res, checked.service, (service?.current_version ?? 0) + 1)) });
+    const locale = res.locals.locale as Locale;
+    if (!checked.service) {
+      const problems = checked.problems.map((p) => ({ ...p, position: translate(locale, 'catalogProblems.position', { line: p.line, column: p.column }) }));
+      return res.status(422).json({ problems, status: translate(locale, 'authoring.liveProblems', { count: problems.length }) });
+    }
+    const preview = await previewHtml(req, res, checked.service, (service?.current_version ?? 0) + 1);
+    res.json({ problems: [], status: translate(locale, 'authoring.liveOk'), ...preview });
   });
   router.post('/admin/services/new', (req, res) => publish(req, res, null, textOf(req)));
   router.post('/admin/services/new/preview', (req, res) => preview(req, res, null, textOf(req)));
