@@ -121,14 +121,6 @@ export interface ApplicantFields {
   mobile?: string;
 }
 
-/** Card text in another language; what is not given is shown in Persian. */
-export interface CardTranslation {
-  title?: string;
-  summary?: string;
-  description?: string;
-  category?: string;
-}
-
 export interface Fee {
   key: string;
   title: string;
@@ -153,7 +145,6 @@ export interface ServiceDefinition {
   fields: FormField[];
   rules?: CrossFieldRule[];
   applicant?: ApplicantFields;
-  translations?: { en?: CardTranslation };
   fees: Fee[];
   sla: { workingDays: number; durationSeconds?: number; reminderAt?: number };
   laws: { title: string; reference: string; url?: string }[];
