@@ -94,6 +94,8 @@ function enhance(textarea: HTMLTextAreaElement): void {
     doc: textarea.value,
     extensions: [
       basicSetup,
+      // The editor writes its style sheet into the page: the page's CSP lets it in by this nonce.
+      EditorView.cspNonce.of(textarea.dataset.styleNonce ?? ''),
       keymap.of([indentWithTab]),
       json(),
       EditorView.lineWrapping,
@@ -103,7 +105,7 @@ function enhance(textarea: HTMLTextAreaElement): void {
       autocompletion(),
       hoverTooltip(jsonSchemaHover()),
       stateExtensions(schema as never),
-      EditorView.contentAttributes.of({ 'aria-label': label, 'aria-describedby': 'definition-hint', dir: 'ltr' }),
+      EditorView.contentAttributes.of({ 'aria-label': label, 'aria-describedby': 'definition-hint', dir: 'ltr', tabindex: '0' }),
       // Code, left to right by nature, as the textarea it stands for.
       EditorView.editorAttributes.of({ 'data-code': '', 'data-latin': '', dir: 'ltr' }),
       // Line numbers dark enough to read (the default grey is too faint on its background).
