@@ -26,7 +26,8 @@ const card: ServiceDefinition = testService('cond-cert', [
   ],
   rules: [{ require: { field: 'end_date', notBefore: { field: 'start_date' } }, message: '«تاریخ پایان» نمی‌تواند پیش از «تاریخ شروع» باشد', field: 'end_date' }],
   applicant: { name: ['first_name', 'last_name'] },
-  documents: [],
+  documents: [{ key: 'scan', title: 'اسکن حکم', acceptedTypes: ['application/pdf'], maxSizeMb: 1.5, required: false }],
+  laws: [{ title: 'قانون مدیریت خدمات کشوری', reference: 'ماده ۸۶', url: 'https://example.org/laws/86' }],
 });
 
 beforeAll(async () => {
@@ -116,4 +117,10 @@ test('the shipped certificate takes «۱۲۳۴۵۶» as a personnel number and a
   expect(text).not.toContain('«شماره پرسنلی»');
   const early = await citizen.post('/services/service-record-certificate/apply', { ...base, purpose: 'bank', end_date: '۱۳۸۰/۰۱/۰۱' });
   expect(textOf(early.html)).toContain('«تاریخ پایان همکاری» نمی‌تواند پیش از «تاریخ شروع همکاری» باشد');
+});
+
+test('the card links each law to its page and gives a document\'s size in the unit the card used', async () => {
+  const page = await (await loginCitizen(desk, uniqueMobile())).get('/services/cond-cert');
+  expect(page.html).toContain('<a href="https://example.org/laws/86" rel="noopener noreferrer">قانون مدیریت خدمات کشوری</a>');
+  expect(textOf(page.html)).toContain('حداکثر ۱٫۵ مگابایت');
 });
