@@ -9,9 +9,10 @@ COPY --chown=node:node package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 
 COPY --chown=node:node . .
-# The web app, the worker and the sandbox run compiled JavaScript (dist/) with the workflows bundled once;
-# the operator's scripts (migrate, catalog:sync, backup, admin:create) run their TypeScript through tsx.
-RUN npm run build && chown -R node:node dist
+# The web app, the worker and the sandbox run compiled JavaScript (dist/) with the workflows bundled once,
+# and the browser scripts (form conditions, service editor) bundled into public/build/; the operator's
+# scripts (migrate, catalog:sync, backup, admin:create) run their TypeScript through tsx.
+RUN npm run build && chown -R node:node dist public/build
 # Documents land here when DOCUMENT_STORE=local; a named volume mounted on it inherits this owner.
 RUN mkdir -p /app/data/documents && chown -R node:node /app/data
 

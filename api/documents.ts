@@ -7,6 +7,7 @@ import type { Db } from '../lib/db';
 import type { DocumentMime } from '../lib/file-types';
 import { translate, type Locale } from '../lib/i18n';
 import type { FieldError } from '../lib/forms';
+import { documentSizeText } from '../lib/document-size';
 import type { RequiredDocument } from '../workflows/types';
 import { inputName } from './uploads';
 
@@ -108,6 +109,7 @@ export function documentInputs(documents: RequiredDocument[], uploaded: Document
       input: inputName(doc.key),
       accept: doc.acceptedTypes.join(','),
       acceptedText: doc.acceptedTypes.map((t) => translate(locale, `fileTypes.${t}`)).join(translate(locale, 'documents.listSeparator')),
+      sizeText: documentSizeText(doc, locale),
       uploaded: current ? documentListItem(current, documents, locale) : null,
       error: error ? translate(locale, error.messageKey, error.vars) : null,
     };

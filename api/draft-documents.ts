@@ -14,7 +14,7 @@ export async function saveDraftUploads(ctx: AppContext, citizenId: number, defin
   const draftOf = { citizen_id: citizenId, service_id: definition.id };
   for (const doc of definition.documents) {
     if (form.tooLargeField === inputName(doc.key)) {
-      errors.push(tooLargeError(doc));
+      errors.push(tooLargeError(doc, locale));
       continue;
     }
     const file = form.files.find((f) => f.field === inputName(doc.key));

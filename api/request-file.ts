@@ -2,6 +2,7 @@
 import type { Db } from '../lib/db';
 import { hasKey, translate, type Locale } from '../lib/i18n';
 import { toLatinDigits } from '../lib/persian';
+import { applicantOf } from '../workflows/service-facts';
 import type { InquiryStep, ServiceDefinition } from '../workflows/types';
 import { shownEvidence } from './personal-data';
 
@@ -48,7 +49,7 @@ export function inquiryFacts(row: InquiryRow, step: InquiryStep | undefined, ser
   if (response && typeof response === 'object' && !Array.isArray(response) && Object.keys(response).length === 1 && 'result' in response) response = (response as { result: unknown }).result;
   if (!response || typeof response !== 'object' || Array.isArray(response)) return response === null || response === undefined ? [] : [{ label: translate(locale, 'staffRequest.evidence'), value: plain(response, locale), match: null }];
   const shown = shownEvidence(response, full) as Record<string, unknown>;
-  const name = comparable(answers.full_name ?? applicantName ?? '');
+  const name = comparable(applicantOf(service, answers).name || applicantName || '');
   return Object.entries(response as Record<string, unknown>)
     .filter(([, value]) => value !== null && value !== undefined && value !== '')
     .map(([key, value]) => {

@@ -1,5 +1,8 @@
 // Checking a service card typed or uploaded by an admin: the catalogue's own rules plus what only the desk knows.
-import { parseServiceJson } from '../lib/catalog';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseServiceJson, withPositions } from '../lib/catalog';
+import { placeOf } from '../lib/catalog-problems';
 import type { Db } from '../lib/db';
 import { translate, type Locale } from '../lib/i18n';
 import { changedHunks, diffLines } from '../lib/line-diff';
@@ -8,15 +11,22 @@ import type { ServiceDefinition } from '../workflows/types';
 
 export interface AuthoringProblem {
   pointer: string;
+  /** the whole sentence, place first, as `npm run catalog:check` says it */
   message: string;
+  line: number;
+  column: number;
 }
 
 /** `expectedId` is the service in the address; null for a new one, whose id must be free. */
 export async function checkServiceText(db: Db, text: string, expectedId: string | null, locale: Locale): Promise<{ service?: ServiceDefinition; problems: AuthoringProblem[] }> {
-  const parsed = parseServiceJson(text.replace(/^\uFEFF/, ''));
-  if (!parsed.service) return { problems: parsed.problems.map(({ pointer, message }) => ({ pointer, message })) };
+  const clean = text.replace(/^\uFEFF/, '');
+  const parsed = parseServiceJson(clean, '(inline)', locale);
+  if (!parsed.service) return { problems: parsed.problems.map(({ pointer, message, line, column }) => ({ pointer, message, line: line ?? 1, column: column ?? 1 })) };
   const service = parsed.service;
-  const problems: AuthoringProblem[] = [];
+  const found: { pointer: string; message: string }[] = [];
+  const problems = {
+    push: (problem: { pointer: string; message: string }) => found.push({ pointer: problem.pointer, message: `${placeOf(service, problem.pointer, locale)}: ${problem.message}` }),
+  };
   if (expectedId !== null && service.id !== expectedId) {
     problems.push({ pointer: '/id', message: translate(locale, 'authoring.errors.idMismatch', { expected: expectedId, found: service.id }) });
   }
@@ -34,7 +44,7 @@ export async function checkServiceText(db: Db, text: string, expectedId: string 
       problems.push({ pointer: `/steps/${i}/department`, message: translate(locale, 'authoring.errors.department', { code: step.department }) });
     }
   });
-  return problems.length ? { problems } : { service, problems };
+  return found.length ? { problems: withPositions(clean, found) } : { service, problems: [] };
 }
 
 type SchemaNode = { $ref?: string; properties?: Record<string, SchemaNode>; items?: SchemaNode; allOf?: { then?: SchemaNode }[]; additionalProperties?: SchemaNode | boolean };
@@ -64,6 +74,15 @@ function inSchemaOrder(value: unknown, node: SchemaNode | undefined): unknown {
 }
 
 export const prettyService = (definition: unknown) => JSON.stringify(inSchemaOrder(definition, root), null, 2);
+
+/** Complete cards of the common shapes a new service starts from (service-catalog/templates/). */
+export const SERVICE_TEMPLATES = ['letter', 'certificate', 'report'] as const;
+const TEMPLATES_DIR = path.join(__dirname, '..', 'service-catalog', 'templates');
+
+export function templateText(name: (typeof SERVICE_TEMPLATES)[number]): string {
+  const { $schema: _schema, ...card } = JSON.parse(fs.readFileSync(path.join(TEMPLATES_DIR, `${name}.json`), 'utf8')) as Record<string, unknown>;
+  return prettyService(card);
+}
 
 /** Each version against the one before it, as changed lines with a little context. */
 export function versionDiffs<T extends { version: number; definition: unknown }>(rows: T[]) {

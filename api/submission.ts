@@ -7,6 +7,7 @@ import { addWorkingDays } from '../lib/jalali';
 import { workflowIdFor } from '../lib/temporal';
 import { newTrackingCode } from '../lib/tracking-code';
 import { ServiceIdKey, StatusKey, TrackingCodeKey } from '../workflows/search-attributes';
+import { applicantOf } from '../workflows/service-facts';
 import type { RequestInput, ServiceSnapshot } from '../workflows/types';
 
 export interface Submission {
@@ -48,6 +49,7 @@ export function createSubmitter(db: Db, temporal: Client, config: Config, metric
     if (!secretariat) throw new Error('no secretariat department is configured');
     const now = new Date();
     const due = slaDueDate(submission.service.definition, now, holidays);
+    const applicant = applicantOf(submission.service.definition, submission.answers);
     for (let attempt = 0; ; attempt++) {
       const trackingCode = newTrackingCode();
       try {
@@ -69,7 +71,7 @@ export function createSubmitter(db: Db, temporal: Client, config: Config, metric
               status: 'submitted',
               department_id: secretariat.id,
               answers: JSON.stringify(submission.answers),
-              applicant_name: submission.answers.full_name ?? null,
+              applicant_name: applicant.name || null,
               sla_due_at: due,
               created_at: now,
             })
@@ -87,7 +89,7 @@ export function createSubmitter(db: Db, temporal: Client, config: Config, metric
           mobile: submission.mobile,
           service: submission.service,
           answers: submission.answers,
-          applicantName: submission.answers.full_name ?? '',
+          applicantName: applicant.name,
           secretariatDepartmentId: secretariat.id,
           slaStartedAt: now.toISOString(),
           slaDueAt: due.toISOString(),

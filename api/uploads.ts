@@ -3,6 +3,8 @@ import type { Request, Response } from 'express';
 import multer, { MulterError } from 'multer';
 import { safeFileName, sniffDocumentType, type DocumentMime } from '../lib/file-types';
 import { translate, type Locale } from '../lib/i18n';
+import { documentSizeText } from '../lib/document-size';
+import { maxSizeKbOf } from '../workflows/service-facts';
 import type { RequiredDocument } from '../workflows/types';
 import type { FieldError } from '../lib/forms';
 import { UserError } from './errors';
@@ -27,7 +29,7 @@ export interface MultipartForm {
 export const inputName = (docKey: string) => `doc-${docKey}`;
 
 export function uploadLimitBytes(documents: RequiredDocument[]): number {
-  const largest = Math.max(0, ...documents.map((d) => d.maxSizeKb * 1024));
+  const largest = Math.max(0, ...documents.map((d) => maxSizeKbOf(d) * 1024));
   return Math.min(largest, HARD_LIMIT_BYTES);
 }
 
@@ -66,8 +68,8 @@ function acceptedText(doc: RequiredDocument, locale: Locale): string {
   return doc.acceptedTypes.map((t) => translate(locale, `fileTypes.${t}`)).join(translate(locale, 'documents.listSeparator'));
 }
 
-export function tooLargeError(doc: RequiredDocument): FieldError {
-  return { key: doc.key, messageKey: 'documents.errors.tooLarge', vars: { title: doc.title, max: doc.maxSizeKb } };
+export function tooLargeError(doc: RequiredDocument, locale: Locale): FieldError {
+  return { key: doc.key, messageKey: 'documents.errors.tooLarge', vars: { title: doc.title, max: documentSizeText(doc, locale) } };
 }
 
 /** The checks a citizen's file must pass for one document of the card; the type is what the bytes say. */
@@ -77,7 +79,7 @@ export function checkUpload(doc: RequiredDocument, file: UploadedFile, locale: L
     error: { key: doc.key, messageKey, vars: { title: doc.title, accepted: acceptedText(doc, locale), ...vars } },
   });
   if (file.bytes.length === 0) return fail('documents.errors.empty');
-  if (file.bytes.length > doc.maxSizeKb * 1024) return { ok: false, error: tooLargeError(doc) };
+  if (file.bytes.length > maxSizeKbOf(doc) * 1024) return { ok: false, error: tooLargeError(doc, locale) };
   const mime = sniffDocumentType(file.bytes);
   if (!mime) return fail('documents.errors.unknownType');
   // The bytes decide: a real PNG named ".jpg" is a PNG, accepted when the card accepts PNG, and stored as one.

@@ -1,5 +1,6 @@
 // Server-side checking of a service form, with the same field definitions the page is built from.
-import type { FormField } from '../workflows/types';
+import { failedRules, ruleField, visibleAnswers } from '../workflows/conditions';
+import type { FormField, ServiceDefinition } from '../workflows/types';
 import { isValidNationalCode, isValidPostalCode, normalizeMobile, normalizePersianText, toLatinDigits } from './persian';
 import { parseJalaliDate } from './jalali';
 
@@ -10,31 +11,46 @@ export interface FieldError {
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
-const DIGIT_TYPES = new Set(['number', 'national-code', 'postal-code', 'mobile', 'jalali-date']);
+const DIGIT_TYPES = new Set(['number', 'national-code', 'postal-code', 'mobile', 'jalali-date', 'digits']);
 
-/** Returns the cleaned answers (digits made Latin, look-alike letters unified) and every error found. */
+const digitsLengthMessage = (field: FormField) =>
+  field.minLength !== undefined && field.minLength === field.maxLength ? 'form.errors.digitsExactly' : field.maxLength === undefined ? 'form.errors.digitsAtLeast' : field.minLength === undefined ? 'form.errors.digitsAtMost' : 'form.errors.digitsBetween';
+
+/** One answer as stored: digits Latin in every field (shown Persian again on the pages), look-alike letters unified. */
+function cleaned(field: FormField, raw: unknown): string {
+  let value = typeof raw === 'string' ? raw : Array.isArray(raw) ? String(raw[raw.length - 1] ?? '') : '';
+  value = toLatinDigits(field.type === 'textarea' ? value.replace(/\r\n/g, '\n').trim() : normalizePersianText(value));
+  if (DIGIT_TYPES.has(field.type)) value = value.replace(field.type === 'jalali-date' ? /\s/g : /[\s-]/g, '');
+  if (field.type === 'checkbox') value = value ? 'yes' : '';
+  return value;
+}
+
+/**
+ * Checks a form as the page showed it: a field whose `showIf` fails is hidden, not required and its answer dropped;
+ * then the card's rules across answers. `answers` holds the shown fields only; `typed` keeps every answer for the draft.
+ */
 export function checkAnswers(
-  fields: FormField[],
+  def: Pick<ServiceDefinition, 'fields' | 'rules'>,
   body: Record<string, unknown>,
   departmentCodes: string[],
-): { answers: Record<string, string>; errors: FieldError[] } {
-  const answers: Record<string, string> = {};
+): { answers: Record<string, string>; typed: Record<string, string>; errors: FieldError[] } {
+  const fields = def.fields;
+  const typed: Record<string, string> = {};
+  for (const field of fields) typed[field.key] = cleaned(field, body[field.key]);
+  const { answers, hidden } = visibleAnswers(fields, typed);
   const errors: FieldError[] = [];
   for (const field of fields) {
-    const raw = body[field.key];
-    let value = typeof raw === 'string' ? raw : Array.isArray(raw) ? String(raw[raw.length - 1] ?? '') : '';
-    value = field.type === 'textarea' ? value.replace(/\r\n/g, '\n').trim() : normalizePersianText(value);
-    if (DIGIT_TYPES.has(field.type)) value = toLatinDigits(value).replace(field.type === 'jalali-date' ? /\s/g : /[\s-]/g, '');
-    // A code with a pattern (personnel number, licence plate) is a code: typed in any digits, stored in Latin ones.
-    else if (field.pattern && field.type !== 'textarea') value = toLatinDigits(value);
-    if (field.type === 'checkbox') value = value ? 'yes' : '';
-    answers[field.key] = value;
+    if (hidden.has(field.key)) continue;
+    const value = answers[field.key];
     const fail = (messageKey: string, vars: Record<string, unknown> = {}) => errors.push({ key: field.key, messageKey, vars: { label: field.label, ...vars } });
     if (!value) {
       if (field.required) fail(field.type === 'checkbox' ? 'form.errors.mustAgree' : 'form.errors.required');
       continue;
     }
-    if (field.minLength !== undefined && value.length < field.minLength) fail('form.errors.tooShort', { min: field.minLength });
+    if (field.type === 'digits') {
+      if (!/^\d+$/.test(value)) fail('form.errors.digits');
+      else if (value.length < (field.minLength ?? 1) || value.length > (field.maxLength ?? 50)) fail(digitsLengthMessage(field), { min: field.minLength ?? 1, max: field.maxLength ?? 50 });
+    } else if (field.minLength !== undefined && value.length < field.minLength) fail('form.errors.tooShort', { min: field.minLength });
     else if (value.length > (field.maxLength ?? (field.type === 'textarea' ? 5000 : 500))) {
       fail('form.errors.tooLong', { max: field.maxLength ?? (field.type === 'textarea' ? 5000 : 500) });
     }
@@ -76,11 +92,18 @@ export function checkAnswers(
       case 'text':
       case 'textarea':
       case 'checkbox':
+      case 'digits':
         break;
     }
     if (field.pattern && !errors.some((e) => e.key === field.key) && !new RegExp(field.pattern, 'u').test(value)) {
       errors.push({ key: field.key, messageKey: field.patternMessage ? 'form.errors.custom' : 'form.errors.pattern', vars: { label: field.label, message: field.patternMessage ?? '' } });
     }
   }
-  return { answers, errors };
+  // A rule is checked on answers that passed their own checks; its message goes next to its field.
+  const sound = Object.fromEntries(Object.entries(answers).filter(([key]) => !errors.some((e) => e.key === key)));
+  for (const rule of failedRules(def.rules ?? [], sound)) {
+    const key = ruleField(rule);
+    if (!errors.some((e) => e.key === key)) errors.push({ key, messageKey: 'form.errors.custom', vars: { message: rule.message } });
+  }
+  return { answers, typed, errors };
 }

@@ -3,9 +3,12 @@ import Handlebars from 'handlebars';
 import { translate, type Locale } from './i18n';
 import { formatJalaliDate, formatJalaliDateTime } from './jalali';
 import { formatNumber, formatRials, toPersianDigits } from './persian';
+import { documentSizeText } from './document-size';
+import { feeTiming } from '../workflows/service-facts';
+import type { Fee, RequiredDocument, ServiceDefinition } from '../workflows/types';
 
 // Answers that are codes read left to right, isolated inside a Persian line.
-const CODE_FIELDS = new Set(['national-code', 'postal-code', 'mobile', 'number', 'jalali-date']);
+const CODE_FIELDS = new Set(['national-code', 'postal-code', 'mobile', 'number', 'jalali-date', 'digits']);
 
 function localeOf(options: Handlebars.HelperOptions): Locale {
   return (options.data?.root?.locale as Locale) ?? 'fa';
@@ -50,6 +53,9 @@ export function createHandlebars(): typeof Handlebars {
   );
   // Catalogue content, department and staff names are written in Persian: on an English page they keep their language and direction.
   hb.registerHelper('faText', (options: Handlebars.HelperOptions) => new hb.SafeString(localeOf(options) === 'fa' ? '' : ' lang="fa" dir="rtl"'));
+  hb.registerHelper('docSize', (doc: RequiredDocument, options: Handlebars.HelperOptions) => documentSizeText(doc, localeOf(options)));
+  // When a fee is paid follows from where its payment step sits; a card's own `when` only for a fee no step collects.
+  hb.registerHelper('feeTiming', (service: ServiceDefinition, fee: Fee) => feeTiming(service, fee.key) ?? fee.when ?? '');
   hb.registerHelper('isCode', (type: unknown) => CODE_FIELDS.has(String(type)));
   return hb;
 }

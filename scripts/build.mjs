@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { createRequire } from 'node:module';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'dist');
@@ -42,6 +43,10 @@ export async function buildDesk({ log = (m) => console.log(`[build] ${m}`), work
     fs.copyFileSync(file, target);
   }
   log(`compiled ${typescript.length} files into dist/ in ${Date.now() - started} ms`);
+  // The browser scripts (form conditions, service editor) into public/build/, when stale.
+  const { buildBrowserAssets } = createRequire(import.meta.url)(path.join(out, 'lib', 'browser-assets.js'));
+  const assets = buildBrowserAssets();
+  if (assets.length) log(`bundled the browser scripts: ${assets.join(', ')}`);
   if (workflowBundle) {
     const bundling = Date.now();
     const { bundleWorkflowCode } = await import('@temporalio/worker');

@@ -9,6 +9,7 @@ const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 
 export const GATES = [
   { name: 'types (tsc --noEmit)', command: bin('tsc'), args: ['--noEmit', '-p', 'tsconfig.json'] },
+  { name: 'types of the browser scripts (tsc -p browser)', command: bin('tsc'), args: ['--noEmit', '-p', 'browser'] },
   { name: 'lint (eslint)', command: bin('eslint'), args: ['--max-warnings', '0', '.'] },
   {
     name: 'layers (dependency-cruiser)',

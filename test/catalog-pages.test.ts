@@ -60,7 +60,7 @@ test("a service's card shows steps, documents, fees, laws, FAQ, complaints, the 
   expect(text).toContain('حداکثر ۵ روز کاری');
   expect(text).toContain('آخرین فیش حقوقی یا حکم کارگزینی');
   expect(text).toMatch(/PDF، JPEG، PNG/);
-  expect(text).toContain('حداکثر ۲٬۰۴۸ کیلوبایت');
+  expect(text).toContain('حداکثر ۲ مگابایت');
   expect(text).toContain('هزینه صدور گواهی: ۵۰۰٬۰۰۰ ریال');
   expect(text).toContain('پس از تأیید دبیرخانه');
   expect(text).toContain('تعرفه مصوب هیئت‌مدیره، بند ۴');

@@ -16,15 +16,27 @@ test('every service card shipped in service-catalog/ is valid', () => {
 });
 
 test.each([
-  ['a missing title', (s: any) => delete s.title, '/', 'missing required property "title"'],
-  ['an unknown step type', (s: any) => (s.steps[0].type = 'teleport'), '/steps/0/type', 'must be one of'],
-  ['a document over the size limit', (s: any) => (s.documents[0].maxSizeKb = 999999), '/documents/0/maxSizeKb', 'must be <= 20480'],
-  ['a negative fee', (s: any) => s.fees.push({ key: 'x', title: 'هزینه', amountRials: -5, when: 'on-submit' }), '/fees/0/amountRials', 'must be >= 0'],
-  ['an inquiry input naming no field', (s: any) => (s.steps[0].input.nationalCode = 'no_such_field'), '/steps/0/input/nationalCode', 'no_such_field'],
-  ['a letter routed by a field that is not a department', (s: any) => (s.steps[2].departmentFromField = 'subject'), '/steps/2/departmentFromField', 'department'],
-  ['a payment for a fee that does not exist', (s: any) => s.steps.splice(2, 0, { id: 'pay', type: 'payment', title: 'پرداخت', fee: 'ghost' }), '/steps/2/fee', 'ghost'],
-  ['two fields with one key', (s: any) => s.fields.push({ ...s.fields[0] }), '/fields/6', 'used twice'],
-])('a card with %s is refused at its JSON pointer', (_name, breakIt, pointer, message) => {
+  ['a missing title', (s: any) => delete s.title, '/', 'شناسنامه خدمت: ویژگی لازم «title» نیامده است'],
+  ['an unknown step type', (s: any) => (s.steps[0].type = 'teleport'), '/steps/0/type', 'مرحله «استعلام هویت از ثبت احوال»، «type»: باید یکی از این‌ها باشد: inquiry، review'],
+  ['a document over the size limit', (s: any) => (s.documents[0].maxSizeKb = 999999), '/documents/0/maxSizeKb', 'مدرک «متن نامه یا پیوست»، «maxSizeKb»: باید حداکثر ۲۰٬۴۸۰ باشد'],
+  ['a document with both sizes', (s: any) => (s.documents[0].maxSizeMb = 5), '/documents/0', 'مدرک «متن نامه یا پیوست»: فقط یکی از این دو را بدهید'],
+  ['a document with no size', (s: any) => delete s.documents[0].maxSizeKb, '/documents/0', 'یکی از این‌ها لازم است: maxSizeKb، maxSizeMb'],
+  ['a negative fee', (s: any) => s.fees.push({ key: 'x', title: 'هزینه', amountRials: -5, when: 'on-submit' }), '/fees/0/amountRials', 'هزینه «هزینه»، «amountRials»: باید دست‌کم ۰ باشد'],
+  ['a fee nobody collects, with no time to pay', (s: any) => s.fees.push({ key: 'x', title: 'هزینه', amountRials: 5 }), '/fees/0', 'هیچ مرحله پرداختی این هزینه را نمی‌گیرد'],
+  ['a fee whose time contradicts its step', (s: any) => { s.fees.push({ key: 'x', title: 'هزینه', amountRials: 5, when: 'on-submit' }); s.steps.splice(2, 0, { id: 'pay', type: 'payment', title: 'پرداخت', fee: 'x' }); }, '/fees/0/when', 'زمان پرداخت از جای مرحله پرداخت می‌آید و «پس از تأیید دبیرخانه» است'],
+  ['an inquiry input naming no field', (s: any) => (s.steps[0].input.nationalCode = 'no_such_field'), '/steps/0/input/nationalCode', 'به فیلد «no_such_field» اشاره می‌کند که در فرم نیست'],
+  ['a letter routed by a field that is not a department', (s: any) => (s.steps[2].departmentFromField = 'subject'), '/steps/2/departmentFromField', 'باید فیلدی از نوع «department» باشد'],
+  ['a payment for a fee that does not exist', (s: any) => s.steps.splice(2, 0, { id: 'pay', type: 'payment', title: 'پرداخت', fee: 'ghost' }), '/steps/2/fee', 'به هزینه «ghost» اشاره می‌کند'],
+  ['two fields with one key', (s: any) => s.fields.push({ ...s.fields[0] }), '/fields/6', 'فیلد «نام و نام خانوادگی»: key «full_name» دو بار به کار رفته است'],
+  ['a condition of an unknown shape', (s: any) => (s.fields[4].showIf = { field: 'department', equal: 'legal' }), '/fields/4/showIf', 'فیلد «موضوع نامه»، «showIf»: شرط درست نیست'],
+  ['a comparison with a value of the wrong kind', (s: any) => (s.fields[4].showIf = { all: [{ field: 'birth_date', before: true }] }), '/fields/4/showIf/all/0/before', 'باید عدد، تاریخ یا {"field": کلید فیلد دیگر} باشد'],
+  ['a field shown by a field below it', (s: any) => (s.fields[1].showIf = { field: 'subject', filled: true }), '/fields/1/showIf', '«subject» پایین‌تر است'],
+  ['a step run on a field that does not exist', (s: any) => (s.steps[1].when = { field: 'ghost', equals: 'x' }), '/steps/1/when', 'شرط به فیلد «ghost» اشاره می‌کند که در فرم نیست'],
+  ['a department review after a conditional letter', (s: any) => (s.steps[2].when = { field: 'subject', filled: true }), '/steps/3/role', 'مرحله ثبت نامه پیش از این مرحله شرطی است'],
+  ['a rule on a field that does not exist', (s: any) => (s.rules = [{ require: { field: 'ghost', after: { field: 'birth_date' } }, message: 'پیام' }]), '/rules/0/require', 'قاعده «پیام»، «require»: شرط به فیلد «ghost» اشاره می‌کند'],
+  ['a law linked to a script', (s: any) => (s.laws[0].url = 'javascript:alert(1)'), '/laws/0/url', 'نشانی درستی نیست؛ با http:// یا https:// آغاز کنید'],
+  ['an applicant named by no field', (s: any) => (s.applicant = { name: ['first_name', 'full_name'] }), '/applicant', 'به فیلد «first_name» اشاره می‌کند'],
+])('a card with %s is refused, the place named in words', (_name, breakIt, pointer, message) => {
   const service = sample();
   breakIt(service);
   const { problems, service: valid } = validateService(service, 'broken.json');
@@ -48,7 +60,9 @@ test('catalog:check names the file and pointer of each problem and exits 1; a br
   const run = promisify(execFile);
   const failure = await run(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'scripts', 'catalog-check.ts'), dir], { cwd: root }).catch((e) => e);
   expect(failure.code).toBe(1);
-  expect(failure.stderr).toMatch(/bad\.json\s+\/sla\/workingDays\s+must be >= 1/);
-  expect(failure.stderr).toMatch(/not-json\.json\s+\/\s+not valid JSON/);
+  // The same sentence the editor shows, after the file's line and column.
+  expect(failure.stderr).toContain(`${path.join(path.relative(root, dir), 'bad.json')}:1:`);
+  expect(failure.stderr).toContain('«sla»، «workingDays»: باید دست‌کم ۱ باشد');
+  expect(failure.stderr).toContain('not-json.json:1:9  JSON درست نیست: متن پیش از بسته شدن همه آکولادها و کروشه‌ها تمام شده است');
   fs.rmSync(dir, { recursive: true });
 });

@@ -7,8 +7,9 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import { encodeCursor } from '../api/context';
 import { loadCatalog } from '../lib/catalog';
+import { documentSizeText } from '../lib/document-size';
 import { translate } from '../lib/i18n';
-import { toLatinDigits } from '../lib/persian';
+import { toLatinDigits, toPersianDigits } from '../lib/persian';
 import { Browser, textOf } from '../scripts/stack/http-browser';
 import { startDesk, uniqueMobile, type Desk } from './helpers/desk';
 import { formPost, raw, uploadPost, type RawAnswer, type RawRequest } from './helpers/hostile';
@@ -160,7 +161,8 @@ test('markup typed into every free-text field is stored as typed and shown escap
     for (const [field, payload] of Object.entries(PAYLOADS)) {
       expect({ page, field, raw: html.includes(payload) }).toEqual({ page, field, raw: false });
       if (!(fields as readonly string[]).includes(field)) continue;
-      expect({ page, field, escaped: html.includes(Handlebars.escapeExpression(payload)) }).toEqual({ page, field, escaped: true });
+      // Shown as typed, escaped, with its digits in Persian as every answer on a Persian page.
+      expect({ page, field, escaped: html.includes(Handlebars.escapeExpression(toPersianDigits(payload))) }).toEqual({ page, field, escaped: true });
     }
     expect(html).not.toMatch(/<script>alert|<img src=x|evil\.example\/x\.js'><\/script>/);
   }
@@ -253,7 +255,7 @@ const accepted = ['application/pdf', 'image/jpeg', 'image/png'].map((t) => fa(`f
 const UPLOADS: { what: string; name: string; bytes: () => Buffer; says: string | null }[] = [
   { what: 'a PNG named .pdf (the card accepts PNG: taken as one)', name: 'letter.pdf', bytes: () => png, says: null },
   { what: 'a program named .pdf', name: 'letter.pdf', bytes: () => exe, says: fa('documents.errors.unknownType', { title, accepted }) },
-  { what: 'a PDF over 5 MB', name: 'big.pdf', bytes: () => Buffer.concat([pdfBytes(), Buffer.alloc(5120 * 1024)]), says: fa('documents.errors.tooLarge', { title, max: 5120 }) },
+  { what: 'a PDF over 5 MB', name: 'big.pdf', bytes: () => Buffer.concat([pdfBytes(), Buffer.alloc(5120 * 1024)]), says: fa('documents.errors.tooLarge', { title, max: documentSizeText({ maxSizeKb: 5120 }, 'fa') }) },
   { what: 'an empty file', name: 'empty.pdf', bytes: () => Buffer.alloc(0), says: fa('documents.errors.empty', { title }) },
   { what: 'a path in the file name', name: '../../../../etc/passwd.pdf', bytes: () => pdfBytes(), says: null },
   { what: 'a Windows path in the file name', name: '..\\..\\boot.ini.pdf', bytes: () => pdfBytes(), says: null },

@@ -3,7 +3,8 @@
 // (old path kept until no history needs it); test/workflow-versioning.test.ts replays recorded histories.
 import * as wf from '@temporalio/workflow';
 import { answerSurvey, currentState, decide, paymentSettled, reply, resubmit, settlePayment, surveyAnswered, type Refusal } from './messages';
-import { deciderOf, RequestRun } from './run';
+import { CONDITIONAL_STEPS_PATCH, deciderOf, RequestRun } from './run';
+import { stepRuns } from './service-facts';
 import * as steps from './steps';
 import type { Decision, RequestInput, RequestStatus, ReviewStep } from './types';
 
@@ -14,9 +15,9 @@ function refuse(code: Refusal): never {
 /** The department review the correspondence system answers for: the next department step once the letter is being registered. */
 function upcomingDepartmentStep(run: RequestRun): ReviewStep | null {
   const all = run.service.steps;
-  const letterAt = all.findIndex((s, i) => s.type === 'register-letter' && i <= run.stepIndex);
+  const letterAt = all.findIndex((s, i) => s.type === 'register-letter' && i <= run.stepIndex && !run.skipped.has(s.id));
   if (letterAt < 0) return null;
-  const next = all.slice(run.stepIndex + 1).find((s): s is ReviewStep => s.type === 'review');
+  const next = all.slice(run.stepIndex + 1).find((s): s is ReviewStep => s.type === 'review' && !run.skipped.has(s.id));
   return next?.role === 'department' ? next : null;
 }
 
@@ -167,11 +168,19 @@ export async function serviceRequest(input: RequestInput): Promise<RequestStatus
   const sla = watchSla(run);
   await run.setStatus('submitted', { kind: 'submitted' });
   const all = input.service.definition.steps;
-  const reviews = all.filter((s) => s.type === 'review');
+  // A step whose `when` does not hold for the answers is skipped; the answers do not change while the request runs.
+  for (const step of all) {
+    if (step.when && wf.patched(CONDITIONAL_STEPS_PATCH) && !stepRuns(step, input.answers)) run.skipped.add(step.id);
+  }
+  const reviews = all.filter((s) => s.type === 'review' && !run.skipped.has(s.id));
   const lastReview = reviews[reviews.length - 1];
   let outcome: steps.StepOutcome = 'next';
   for (const [index, step] of all.entries()) {
     run.stepIndex = index;
+    if (run.skipped.has(step.id)) {
+      await run.event('step_skipped', step.title, { step: step.id });
+      continue;
+    }
     switch (step.type) {
       case 'inquiry':
         outcome = await steps.inquiry(run, step);

@@ -34,6 +34,9 @@ export const TRUSTED_ACTIONS_PATCH = 'actions-answered-when-recorded';
  */
 export const FAST_PATH_PATCH = 'automatic-steps-fast';
 
+/** Requests started since this change skip a step whose `when` does not hold for their answers. */
+export const CONDITIONAL_STEPS_PATCH = 'conditional-steps';
+
 export class RequestRun {
   readonly state: RequestState;
   /** False only when replaying a request started before TRUSTED_ACTIONS_PATCH: it keeps its old path. */
@@ -54,6 +57,8 @@ export class RequestRun {
   /** Who approved each review step (step id → decider), for separation of duties. */
   readonly approvedBy: Record<string, string> = {};
   stepIndex = -1;
+  /** Steps whose `when` did not hold for the answers: passed over. */
+  readonly skipped = new Set<string>();
   /** The payment the request waits for now; a settlement for another one is refused. */
   paymentId: string | null = null;
   resubmitted = 0;

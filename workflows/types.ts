@@ -2,6 +2,7 @@
 
 export type StepType = 'inquiry' | 'review' | 'payment' | 'register-letter' | 'deliver' | 'notify' | 'survey';
 
+import type { Condition, CrossFieldRule } from './conditions';
 import type { RequestStatus } from './statuses';
 
 export type { RequestStatus };
@@ -13,6 +14,8 @@ interface StepBase {
   id: string;
   title: string;
   description?: string;
+  /** the step runs only when this holds for the answers; skipped otherwise */
+  when?: Condition;
 }
 
 export interface InquiryStep extends StepBase {
@@ -77,7 +80,8 @@ export type FieldType =
   | 'email'
   | 'textarea'
   | 'checkbox'
-  | 'department';
+  | 'department'
+  | 'digits';
 
 export interface FormField {
   key: string;
@@ -92,6 +96,8 @@ export interface FormField {
   max?: number;
   pattern?: string;
   patternMessage?: string;
+  /** the field is shown (and its answer kept) only when this holds for the answers above it */
+  showIf?: Condition;
 }
 
 export interface RequiredDocument {
@@ -99,15 +105,28 @@ export interface RequiredDocument {
   title: string;
   description?: string;
   acceptedTypes: string[];
-  maxSizeKb: number;
+  /** one of the two sizes is given */
+  maxSizeKb?: number;
+  maxSizeMb?: number;
   required: boolean;
+}
+
+export type FeeTiming = 'on-submit' | 'after-review' | 'on-delivery';
+
+/** Which answers name the applicant; without it the field keyed `full_name` is the name. */
+export interface ApplicantFields {
+  /** one field, or several joined with a space (first name, last name) */
+  name?: string | string[];
+  nationalCode?: string;
+  mobile?: string;
 }
 
 export interface Fee {
   key: string;
   title: string;
   amountRials: number;
-  when: 'on-submit' | 'after-review' | 'on-delivery';
+  /** derived from where the payment step sits; when given it must agree */
+  when?: FeeTiming;
   legalBasis?: string;
 }
 
@@ -124,6 +143,8 @@ export interface ServiceDefinition {
   steps: Step[];
   documents: RequiredDocument[];
   fields: FormField[];
+  rules?: CrossFieldRule[];
+  applicant?: ApplicantFields;
   fees: Fee[];
   sla: { workingDays: number; durationSeconds?: number; reminderAt?: number };
   laws: { title: string; reference: string; url?: string }[];

@@ -2,18 +2,20 @@
 import { Router, type Request, type Response } from 'express';
 import multer from 'multer';
 import { publishService } from '../../lib/catalog-sync';
+import { translate, type Locale } from '../../lib/i18n';
 import type { ServiceDefinition } from '../../workflows/types';
 import { requireAdmin } from '../admin-access';
 import { audit } from '../audit';
 import { csrfAfterUpload } from '../csrf';
 import { decodeCursor, encodeCursor, keysetPage, type AppContext } from '../context';
 import { notFound } from '../errors';
-import { checkServiceText, prettyService, versionDiffs, type AuthoringProblem } from '../service-authoring';
+import { departmentOptions } from '../answers';
+import { formFields } from '../form-fields';
+import { checkServiceText, prettyService, SERVICE_TEMPLATES, templateText, versionDiffs, type AuthoringProblem } from '../service-authoring';
 
 const PAGE = 50;
 const VERSIONS_PAGE = 10;
 const MAX_UPLOAD_BYTES = 200 * 1024;
-const NEW_SERVICE_TEXT = '{\n  "id": ""\n}';
 const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 5 } }).single('file');
 
 export function adminServiceRoutes(ctx: AppContext): Router {
@@ -28,16 +30,17 @@ export function adminServiceRoutes(ctx: AppContext): Router {
 
   /** The current version as the editor shows it, keys in the schema's order. */
   const currentText = async (id: string | null) => {
-    if (!id) return NEW_SERVICE_TEXT;
+    if (!id) return templateText(SERVICE_TEMPLATES[0]);
     const service = await existing(id);
     const row = await ctx.db('service_versions').where({ service_id: id, version: service.current_version }).first('definition');
     return prettyService(row.definition);
   };
 
   /** The editor, with the text as the admin left it and every problem found in it. */
-  const editor = (res: Response, status: number, data: { id: string | null; text: string; problems?: AuthoringProblem[]; service?: unknown; uploadError?: string }) =>
+  const editor = (res: Response, status: number, data: { id: string | null; text: string; problems?: AuthoringProblem[]; service?: unknown; uploadError?: string; template?: string }) =>
     res.status(status).render('admin/service-edit', {
       ...data,
+      templates: data.id ? [] : SERVICE_TEMPLATES.map((name) => ({ name, current: name === (data.template ?? SERVICE_TEMPLATES[0]) })),
       action: data.id ? `/admin/services/${data.id}` : '/admin/services/new',
       pageTitle: data.id ? 'authoring.editTitle' : 'authoring.newTitle',
     });
@@ -66,7 +69,11 @@ export function adminServiceRoutes(ctx: AppContext): Router {
     });
   });
 
-  router.get('/admin/services/new', (_req, res) => editor(res, 200, { id: null, text: NEW_SERVICE_TEXT }));
+  // A new service starts from a complete card of a common shape, chosen by the author.
+  router.get('/admin/services/new', (req, res) => {
+    const template = SERVICE_TEMPLATES.find((t) => t === req.query.template) ?? SERVICE_TEMPLATES[0];
+    editor(res, 200, { id: null, text: templateText(template), template });
+  });
 
   router.get('/admin/services/:id/edit', async (req, res) => {
     const service = await existing(req.params.id);
@@ -93,14 +100,21 @@ export function adminServiceRoutes(ctx: AppContext): Router {
     const service = id ? await existing(id) : null;
     const checked = await checkServiceText(ctx.db, text, id, res.locals.locale);
     if (!checked.service) return editor(res, 422, { id, text, problems: checked.problems, service });
-    const definition: ServiceDefinition = checked.service;
+    const { card, form } = await previewHtml(req, res, checked.service, (service?.current_version ?? 0) + 1);
+    await audit(ctx.db, req, 'service_previewed', { service: checked.service.id });
+    res.render('admin/service-preview', { card, form, text, id, action: id ? `/admin/services/${id}` : '/admin/services/new', pageTitleText: checked.service.title });
+  };
+
+  const renderView = (req: Request, res: Response, view: string, data: Record<string, unknown>) =>
+    new Promise<string>((resolve, reject) => req.app.render(view, { ...res.locals, ...data, layout: false }, (error, html) => (error ? reject(error) : resolve(html))));
+
+  /** The citizen's card and empty form for an unsaved definition. */
+  const previewHtml = async (req: Request, res: Response, definition: ServiceDefinition, version: number) => {
     const department = await ctx.db('departments').where({ code: definition.responsibleUnit.department }).first();
-    const version = (service?.current_version ?? 0) + 1;
-    const card = await new Promise<string>((resolve, reject) =>
-      req.app.render('service', { ...res.locals, service: definition, version, department, layout: false }, (error, html) => (error ? reject(error) : resolve(html))),
-    );
-    await audit(ctx.db, req, 'service_previewed', { service: definition.id });
-    res.render('admin/service-preview', { card, text, id, action: id ? `/admin/services/${id}` : '/admin/services/new', pageTitleText: definition.title });
+    const fields = formFields(definition, {}, [], await departmentOptions(ctx), res.locals.locale);
+    const card = await renderView(req, res, 'service', { service: definition, version, department });
+    const form = await renderView(req, res, 'admin/service-form-preview', { service: definition, fields });
+    return { card, form };
   };
 
   /** An uploaded file takes the place of the textarea: the same checks, the same publishing. */
@@ -122,6 +136,20 @@ export function adminServiceRoutes(ctx: AppContext): Router {
     });
 
   const textOf = (req: Request) => String(req.body?.definition ?? '');
+
+  /** The editor's live check: problems in words with line and column, and the card and form as they would look. Nothing is stored. */
+  router.post('/admin/service-check', async (req, res) => {
+    const id = typeof req.body?.id === 'string' && req.body.id ? req.body.id : null;
+    const service = id ? await ctx.db('services').where({ id }).first() : null;
+    const checked = await checkServiceText(ctx.db, textOf(req), service ? id : null, res.locals.locale);
+    const locale = res.locals.locale as Locale;
+    if (!checked.service) {
+      const problems = checked.problems.map((p) => ({ ...p, position: translate(locale, 'catalogProblems.position', { line: p.line, column: p.column }) }));
+      return res.status(422).json({ problems, status: translate(locale, 'authoring.liveProblems', { count: problems.length }) });
+    }
+    const preview = await previewHtml(req, res, checked.service, (service?.current_version ?? 0) + 1);
+    res.json({ problems: [], status: translate(locale, 'authoring.liveOk'), ...preview });
+  });
   router.post('/admin/services/new', (req, res) => publish(req, res, null, textOf(req)));
   router.post('/admin/services/new/preview', (req, res) => preview(req, res, null, textOf(req)));
   router.post('/admin/services/new/upload', (req, res) => uploaded(req, res, null));

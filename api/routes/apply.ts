@@ -1,38 +1,16 @@
 // Filling a service's form: the form, the "check your answers" page, the submission and its confirmation.
 import { Router } from 'express';
-import { checkAnswers, type FieldError } from '../../lib/forms';
-import { translate, type Locale } from '../../lib/i18n';
-import type { ServiceDefinition } from '../../workflows/types';
+import { checkAnswers } from '../../lib/forms';
 import { requireCitizen } from '../access';
 import { DraftAlreadySubmitted } from '../submission';
 import { departmentOptions, readableAnswers } from '../answers';
+import { formFields } from '../form-fields';
 import type { AppContext } from '../context';
 import { missingRequiredDocuments, saveDraftUploads } from '../draft-documents';
 import { documentInputs, documentListItem, draftDocuments } from '../documents';
 import { missingServiceError } from '../service-availability';
 import { readMultipart } from '../uploads';
 import { publishedService } from '../catalog-list';
-
-function formFields(def: ServiceDefinition, answers: Record<string, string>, errors: FieldError[], departments: { value: string; label: string }[], locale: Locale) {
-  return def.fields.map((field) => {
-    const error = errors.find((e) => e.key === field.key);
-    const options = field.type === 'department' ? departments : field.options;
-    return {
-      ...field,
-      id: `f-${field.key}`,
-      value: answers[field.key] ?? '',
-      checked: answers[field.key] === 'yes',
-      options: options?.map((o) => ({ ...o, selected: o.value === answers[field.key] })),
-      isText: ['text', 'number', 'mobile', 'national-code', 'postal-code', 'email', 'jalali-date'].includes(field.type),
-      isTextarea: field.type === 'textarea',
-      isSelect: field.type === 'select' || field.type === 'department',
-      isCheckbox: field.type === 'checkbox',
-      inputMode: ['number', 'mobile', 'national-code', 'postal-code'].includes(field.type) ? 'numeric' : undefined,
-      inputType: field.type === 'email' ? 'email' : 'text',
-      error: error ? translate(locale, error.messageKey, error.vars) : null,
-    };
-  });
-}
 
 /** A second «ارسال» within this long of the first lands on the first one's confirmation. */
 const RECENT_SUBMISSION_MS = 10 * 60 * 1000;
@@ -60,17 +38,17 @@ export function applyRoutes(ctx: AppContext): Router {
     const departments = await departmentOptions(ctx);
     // An oversize file ends the upload early: answers that did not arrive are taken from the saved draft.
     const saved = form.tooLargeField ? await ctx.db('drafts').where({ citizen_id: req.citizen!.id, service_id: definition.id }).first() : null;
-    const { answers, errors } = checkAnswers(definition.fields, { ...(saved?.answers ?? {}), ...form.body }, departments.map((d) => d.value));
-    // What the citizen typed is kept, even when it is not yet right.
+    const { typed, errors } = checkAnswers(definition, { ...(saved?.answers ?? {}), ...form.body }, departments.map((d) => d.value));
+    // What the citizen typed is kept, even when it is not yet right (and the answer of a field hidden for now).
     await ctx.db('drafts')
-      .insert({ citizen_id: req.citizen!.id, service_id: definition.id, answers: JSON.stringify(answers), updated_at: ctx.db.fn.now() })
+      .insert({ citizen_id: req.citizen!.id, service_id: definition.id, answers: JSON.stringify(typed), updated_at: ctx.db.fn.now() })
       .onConflict(['citizen_id', 'service_id'])
       .merge(['answers', 'updated_at']);
     const documentErrors = await saveDraftUploads(ctx, req.citizen!.id, definition, form, res.locals.locale);
     const uploaded = await draftDocuments(ctx.db, req.citizen!.id, definition.id);
     documentErrors.push(...missingRequiredDocuments(definition.documents, uploaded, documentErrors));
     if (errors.length || documentErrors.length) {
-      const fields = formFields(definition, answers, errors, departments, res.locals.locale);
+      const fields = formFields(definition, typed, errors, departments, res.locals.locale);
       const documents = documentInputs(definition.documents, uploaded, documentErrors, res.locals.locale);
       return res.status(422).render('apply', {
         service: definition,
@@ -108,7 +86,7 @@ export function applyRoutes(ctx: AppContext): Router {
     if (!draft) return res.redirect(303, await afterDraftGone(req.citizen!.id, service.definition.id));
     // The draft is checked again: the service may have changed since it was saved.
     const departments = await departmentOptions(ctx);
-    const { answers, errors } = checkAnswers(service.definition.fields, draft.answers, departments.map((d) => d.value));
+    const { answers, errors } = checkAnswers(service.definition, draft.answers, departments.map((d) => d.value));
     if (errors.length) return res.redirect(303, `/services/${service.definition.id}/apply`);
     const uploaded = await draftDocuments(ctx.db, req.citizen!.id, service.definition.id);
     if (missingRequiredDocuments(service.definition.documents, uploaded).length) return res.redirect(303, `/services/${service.definition.id}/apply`);

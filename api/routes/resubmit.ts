@@ -39,7 +39,7 @@ export function resubmitRoutes(ctx: AppContext): Router {
     if (note.length > MAX_NOTE) errors.push({ key: 'note', messageKey: 'resubmit.errors.noteTooLong', vars: { max: MAX_NOTE } });
     const accepted: { docKey: string; bytes: Buffer; mime: DocumentMime; name: string }[] = [];
     for (const doc of documents) {
-      if (form.tooLargeField === inputName(doc.key)) errors.push(tooLargeError(doc));
+      if (form.tooLargeField === inputName(doc.key)) errors.push(tooLargeError(doc, res.locals.locale));
       const file = form.files.find((f) => f.field === inputName(doc.key));
       if (!file) continue;
       const checked = checkUpload(doc, file, res.locals.locale);

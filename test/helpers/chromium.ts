@@ -98,7 +98,7 @@ const PAGE_TEXT_CHECKS = `(() => {
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const el = node.parentElement;
     const text = node.nodeValue.trim();
-    if (!el || !text || el.closest('script, style, textarea, option, [hidden], [aria-hidden=true]')) continue;
+    if (!el || !text || el.closest('script, style, textarea, option, [hidden], [aria-hidden=true], [data-code]')) continue;
     if (!el.checkVisibility()) continue;
     const where = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : '');
     // Identifiers an integrator types (event names, scopes, JSON pointers) are shown as code, beside their words.
