@@ -209,7 +209,7 @@ function write(r: Results): string {
 
 Measured by \`npm run bench\` (bench/run.ts) on ${r.host.date.slice(0, 10)}. Everything ran on this one machine:
 an embedded PostgreSQL 17, a Temporal dev server (SQLite), the web app (\`NODE_ENV=production\`, logging
-at info) and the worker as separate processes ${r.compiled ? 'running the compiled desk (\`npm run build\`, plain \`node\`)' : 'run from source through tsx'},
+at info) and the worker as separate processes ${r.compiled ? 'running the compiled desk (`npm run build`, plain `node`)' : 'run from source through tsx'},
 the sandbox, and the load generators (autocannon with 10 connections for 10 s after a 3 s warm-up; the
 citizens and clerks below) — so the load competes with the desk for the same cores, and the numbers are a
 floor, not a ceiling. Every comparison is a ratio of two figures measured in the same run.
