@@ -7,6 +7,7 @@ import { jalaliYear } from '../lib/jalali';
 import { renderText } from '../lib/text-template';
 import { LETTER_REFUSED, type ServiceDefinition } from '../workflows/types';
 import type { LetterRegistration, RegisteredLetter } from './letters';
+import { toPersianDigitsInWords } from '../lib/persian';
 
 const refused = (message: string) => ApplicationFailure.nonRetryable(message.slice(0, 500), LETTER_REFUSED);
 
@@ -17,7 +18,8 @@ export function answersAsText(definition: Pick<ServiceDefinition, 'fields'>, ans
     .map((f) => {
       const value = answers[f.key];
       const option = f.options?.find((o) => o.value === value);
-      return `${f.label}: ${option ? option.label : value}`;
+      // Answers are stored with Latin digits; the letter is Persian text, read by people.
+      return `${f.label}: ${toPersianDigitsInWords(option ? option.label : value)}`;
     })
     .join('\n');
 }

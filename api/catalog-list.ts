@@ -3,10 +3,13 @@
 import { normalizePersianText, toLatinDigits } from '../lib/persian';
 import type { CatalogSnapshot } from '../lib/published-catalog';
 import { decodeCursor, keysetPage, type AppContext } from './context';
+import { UserError } from './errors';
 
 const PAGE = 50;
 
 export async function listServices(ctx: AppContext, query: { q?: unknown; category?: unknown; after?: unknown }, snapshot?: CatalogSnapshot) {
+  // No text a person types holds a NUL; PostgreSQL refuses it too.
+  if ([query.q, query.category].some((v) => typeof v === 'string' && v.includes('\0'))) throw new UserError(400, 'errors.badRequest');
   const q = typeof query.q === 'string' ? normalizePersianText(toLatinDigits(query.q)).toLowerCase().slice(0, 100) : '';
   const category = typeof query.category === 'string' ? query.category.slice(0, 200) : '';
   const cursor = decodeCursor(query.after);

@@ -26,7 +26,7 @@ const BAD_VALUE_CODES = new Set(['22021', '22P05', '22P02', '22007', '22008', '2
 const GRPC_OUTAGE_CODES = new Set([14, 4, 10]);
 
 /** An outage anywhere in the cause chain: the Temporal client wraps the gRPC error of a restarting server in its own. */
-function isOutage(error: unknown, depth = 0): boolean {
+export function isOutage(error: unknown, depth = 0): boolean {
   const e = error as { code?: string | number; name?: string; message?: string; cause?: unknown };
   if (!e || depth > 5) return false;
   if (typeof e.code === 'string' && OUTAGE_CODES.has(e.code)) return true;

@@ -57,8 +57,9 @@ export function createPaymentSettlement(ctx: AppContext, gateway: PaymentGateway
       if (locked.status !== 'pending') return 'late';
       try {
         // Answered once the workflow has recorded the payment: the page that follows shows the new status.
-        // The same update id for the same payment: a repeated callback is applied once.
-        await sendAction(ctx.temporal, trackingCode, settlePayment, [{ paymentId: payment.id, paid: true, reference: verified.reference ?? undefined }], { updateId: `payment-${payment.id}` });
+        // The same update id for the same payment: a repeated callback is applied once. Inside the row lock,
+        // so it waits less than a page does.
+        await sendAction(ctx.temporal, trackingCode, settlePayment, [{ paymentId: payment.id, paid: true, reference: verified.reference ?? undefined }], { updateId: `payment-${payment.id}`, waitMs: 10_000 });
       } catch (error) {
         if (error instanceof WorkflowNotFoundError || refusalOf(error)) return 'late';
         throw error;

@@ -5,7 +5,7 @@ import { loadCatalog } from '../lib/catalog';
 import { textOf } from '../scripts/stack/http-browser';
 import { startDesk, uniqueMobile, type Desk } from './helpers/desk';
 import { loginCitizen, submitThroughPages } from './helpers/journeys';
-import { eventsOf, outboxOf, publish, step, testService, waitForRow } from './helpers/workflow-services';
+import { eventsOf, outboxOf, publish, step, testService, waitForRow, settled } from './helpers/workflow-services';
 import type { ServiceDefinition } from '../workflows/types';
 import path from 'node:path';
 
@@ -96,6 +96,8 @@ test('a step whose `when` does not hold is skipped by the workflow and said so i
   const bank = await submitThroughPages(citizen, 'cond-cert', answers());
   const embassy = await submitThroughPages(citizen, 'cond-cert', answers({ purpose: 'embassy' }));
   for (const code of [bank, embassy]) await waitForRow(desk, code, (r) => r.status === 'closed', 'closed');
+  // Its last SMS may still be on its way when the request shows closed.
+  for (const code of [bank, embassy]) await settled(desk, code);
   const bankRequest = await requestOf(bank);
   const embassyRequest = await requestOf(embassy);
   expect((await outboxOf(desk, bankRequest.id)).map((m) => m.purpose)).toEqual(['always']);

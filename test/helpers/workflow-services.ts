@@ -79,15 +79,24 @@ export function waitForRow(desk: Desk, code: string, check: (row: Record<string,
  * An action answers once it is recorded; this waits for the automatic steps after it: the request waits for someone
  * again (or has ended) and the workflow has nothing in flight, no activity (an SMS) and no task.
  */
-export function settled(desk: Desk, code: string, timeoutMs = 20_000) {
-  return eventually(async () => {
-    const row = await requestRow(desk, code);
-    if (!row || (row.awaiting === null && row.closed_at === null)) return null;
-    const { raw } = await handleOf(desk, code).describe();
-    if ((raw.pendingActivities ?? []).length || raw.pendingWorkflowTask) return null;
-    const again = await requestRow(desk, code);
-    return again.awaiting === row.awaiting && again.status === row.status ? again : null;
-  }, timeoutMs, `${code}: the request to settle`);
+export async function settled(desk: Desk, code: string, timeoutMs = 20_000) {
+  let seen = 'nothing yet';
+  try {
+    return await eventually(async () => {
+      const row = await requestRow(desk, code);
+      seen = `status ${row?.status}, awaiting ${row?.awaiting}`;
+      if (!row || (row.awaiting === null && row.closed_at === null)) return null;
+      const { raw } = await handleOf(desk, code).describe();
+      const pending = (raw.pendingActivities ?? []).map((a) => `${a.activityType?.name} (attempt ${a.attempt}, ${a.state})`);
+      if (raw.pendingWorkflowTask) pending.push(`a workflow task (attempt ${raw.pendingWorkflowTask.attempt}, ${raw.pendingWorkflowTask.state})`);
+      seen = `${seen}; in flight: ${pending.join(', ') || 'nothing'}`;
+      if (pending.length) return null;
+      const again = await requestRow(desk, code);
+      return again.awaiting === row.awaiting && again.status === row.status ? again : null;
+    }, timeoutMs, `${code}: the request to settle`);
+  } catch (error) {
+    throw new Error(`${(error as Error).message} (last seen: ${seen})`);
+  }
 }
 
 /** Waits until the workflow's own state (the status query) satisfies `check`. */
