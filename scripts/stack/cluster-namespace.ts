@@ -15,7 +15,7 @@ async function retrying<T>(what: string, work: () => Promise<T>, timeoutMs = 120
     try {
       return await work();
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`${what}: ${(error as Error).message}`);
+      if (Date.now() > deadline) throw new Error(`${what}: ${(error as Error).message}`, { cause: error });
       await sleep(500);
     }
   }

@@ -72,16 +72,19 @@ export async function startCluster(options: { log?: (m: string) => void; timeout
     fs.rmSync(dir, { recursive: true, force: true });
   };
   let ready: any;
+  let timer: NodeJS.Timeout | undefined;
   try {
     ready = await new Promise((resolve, reject) => {
       onReady = resolve;
       onFailed = reject;
       void exited.then(() => reject(new Error('the cluster launcher exited before the cluster was ready')));
-      setTimeout(() => reject(new Error('the cluster was not ready in time')), options.timeoutMs ?? 15 * 60_000);
+      timer = setTimeout(() => reject(new Error('the cluster was not ready in time')), options.timeoutMs ?? 15 * 60_000);
     });
   } catch (error) {
     await stopLauncher();
     throw error;
+  } finally {
+    clearTimeout(timer);
   }
   const config = loadConfig({ ...ready.env, LOG_LEVEL: 'silent' });
   const db = createDb(ready.databaseUrl, { max: 5 });
