@@ -1,6 +1,10 @@
 // The production topology (npm run start:cluster): the Temporal server on PostgreSQL as four processes,
 // two web replicas behind nginx, two workers. Sessions and the catalogue are shared by the replicas; 200
 // citizens and a clerk keep working while a web replica, a worker and Temporal's history service are killed.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
 import { toLatinDigits, toPersianDigits } from '../lib/persian';
 import { Browser, textOf } from '../scripts/stack/http-browser';
 import { startCluster, type Cluster, type ClusterProcess } from '../scripts/stack/cluster';
@@ -54,6 +58,21 @@ test('a service published by an admin on one replica is what the other replica s
   const other = new Browser(cluster.webUrls[1]);
   expect(textOf((await other.get('/services/complaint')).html)).toContain(title);
   expect(textOf((await other.get('/')).html)).toContain(title);
+});
+
+test("compose's health checks, run as written against this cluster's replicas, pass", async () => {
+  const services = YAML.parse(fs.readFileSync(path.join(__dirname, '..', 'docker-compose.yml'), 'utf8'), { merge: true }).services;
+  // In compose every container listens on the same port; here each replica has its own.
+  const targets = { web: cluster.webUrls, worker: cluster.workerUrls };
+  for (const [name, urls] of Object.entries(targets)) {
+    const [, node, flag, script] = services[name].healthcheck.test as string[];
+    for (const url of urls) {
+      const here = script.replace(/http:\/\/127\.0\.0\.1:\d+/, url);
+      expect(() => execFileSync(node === 'node' ? process.execPath : node, [flag, here], { timeout: 15_000 })).not.toThrow();
+    }
+  }
+  const proxyProbe = new URL(services.proxy.healthcheck.test.at(-1));
+  expect((await fetch(new URL(proxyProbe.pathname, cluster.url))).status).toBe(200);
 });
 
 const CROWD = 200;

@@ -24,6 +24,8 @@ export interface Cluster {
   url: string;
   /** each web replica directly */
   webUrls: string[];
+  /** each worker's probes and metrics */
+  workerUrls: string[];
   sandboxUrl: string;
   temporalAddress: string;
   /** what every web and worker process was started with */
@@ -95,6 +97,7 @@ export async function startCluster(options: { log?: (m: string) => void; timeout
     dir,
     url: ready.url,
     webUrls: ready.webUrls,
+    workerUrls: ready.workerUrls,
     sandboxUrl: ready.sandboxUrl,
     temporalAddress: ready.temporalAddress,
     env: ready.env,
