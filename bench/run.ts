@@ -1,13 +1,16 @@
 // `npm run bench`: a desk on servers of its own, measured the way an operator would ask about it.
-// Writes bench/RESULTS.md. Takes a few minutes on two cores; not part of `npm test`.
+// Writes bench/RESULTS.md. Takes a few minutes on two cores; not part of `npm test`. The end-to-end figures
+// are then measured again on the production topology (bench/cluster.ts), beside the single-process desk.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createSubmitter } from '../api/submission';
 import { currentServiceVersion } from '../lib/catalog-sync';
 import { loadConfig } from '../lib/config';
+import type { Db } from '../lib/db';
 import { letterAnswers, loginCitizen, loginStaff } from '../scripts/stack/people';
 import { startOwnStack, type AppProcess } from '../scripts/stack/own-stack';
+import { clusterSection, measureCluster, type Layout } from './cluster';
 import { growRequests, inboxPlan, type Plan } from './inbox';
 import { load, machine, percentile, round, throughput, type Load } from './measure';
 
@@ -78,7 +81,10 @@ async function main() {
 
     const after = { web: stack.web.rssMiB(), worker: worker.rssMiB() };
     log(`RSS after the load: web ${round(after.web)} MiB, worker ${round(after.worker)} MiB`);
-    const report = write({ host, catalogue, staticFile, latencies, submitted, started, small, large, rest, after });
+    await stack.stop();
+    const single: Layout = { catalogue, staticFile, latencies };
+    const cluster = await measureCluster({ webEnv, citizens: CITIZENS, rounds: ROUNDS, submitAllAndWait, log });
+    const report = write({ host, catalogue, staticFile, latencies, submitted, started, small, large, rest, after }, clusterSection(single, cluster));
     log(`written ${path.relative(process.cwd(), report)}`);
   } finally {
     await stack.stop();
@@ -86,7 +92,7 @@ async function main() {
 }
 
 /** Every citizen submits their checked draft at once; for each, the ms until the desk shows it pending review. */
-async function submitAllAndWait(stack: Awaited<ReturnType<typeof startOwnStack>>, citizens: Awaited<ReturnType<typeof loginCitizen>>[]): Promise<number[]> {
+async function submitAllAndWait(stack: { db: Db }, citizens: Awaited<ReturnType<typeof loginCitizen>>[]): Promise<number[]> {
   const sent = new Map<string, number>();
   const reached = new Map<string, number>();
   let submitting = true;
@@ -131,7 +137,7 @@ interface Results {
   after: { web: number; worker: number };
 }
 
-function write(r: Results): string {
+function write(r: Results, cluster: string): string {
   const row = (name: string, l: Load) => `| ${name} | ${round(l.rps)} | ${l.p50} | ${l.p99} | ${l.requests} | ${l.failures} |`;
   const planSummary = (p: Plan) => p.text.split('\n').filter((l) => !/^\s*(Buffers|Planning|Heap Blocks)/.test(l)).slice(0, 14).join('\n');
   const text = `# Benchmarks
@@ -205,7 +211,8 @@ workflow has run the civil-registry inquiry and sent the SMS). ${r.latencies.len
 |---|---|---|
 | web | ${round(r.rest.web)} MiB | ${round(r.after.web)} MiB |
 | worker | ${round(r.rest.worker)} MiB | ${round(r.after.worker)} MiB |
-`;
+
+${cluster}`;
   const file = path.join(__dirname, 'RESULTS.md');
   fs.writeFileSync(file, text);
   return file;

@@ -20,6 +20,8 @@ const control = args.includes('--control');
 const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const dataDir = path.resolve(option('--data') ?? path.join('data', 'cluster'));
 const ephemeral = args.includes('--ephemeral');
+// Settings only the web replicas get on top of compose's (the bench runs them with NODE_ENV=production).
+const webEnv: Record<string, string> = JSON.parse(option('--web-env') ?? '{}');
 const REPLICAS = 2;
 const HISTORY_SHARDS = 4;
 
@@ -123,7 +125,7 @@ async function main() {
     say(`starting ${REPLICAS} workers and ${REPLICAS} web replicas`);
     await Promise.all([
       ...workerPorts.map((port, i) => app(`worker-${i + 1}`, 'scripts/worker.ts', { WORKER_HTTP_PORT: String(port) }, `http://127.0.0.1:${port}/readyz`)),
-      ...webPorts.map((port, i) => app(`web-${i + 1}`, 'scripts/web.ts', { PORT: String(port) }, `http://127.0.0.1:${port}/readyz`)),
+      ...webPorts.map((port, i) => app(`web-${i + 1}`, 'scripts/web.ts', { ...webEnv, PORT: String(port) }, `http://127.0.0.1:${port}/readyz`)),
     ]);
     const upstreams = webPorts.map((port) => `127.0.0.1:${port}`);
     track(await supervise('nginx', () => startNginx({ binary: nginxBinary, port: front, upstreams, dir: path.join(dataDir, 'nginx'), log: () => {} }), say, emit));
