@@ -40,6 +40,52 @@ export function slaDueDate(service: ServiceSnapshot['definition'], from: Date, h
   return addWorkingDays(from, service.sla.workingDays, holidays);
 }
 
+function startRequestWorkflow(temporal: Client, config: Config, input: RequestInput) {
+  return temporal.workflow.start('serviceRequest', {
+    workflowId: workflowIdFor(input.trackingCode),
+    taskQueue: config.temporal.taskQueue,
+    args: [input],
+    typedSearchAttributes: [
+      { key: TrackingCodeKey, value: input.trackingCode },
+      { key: ServiceIdKey, value: input.service.definition.id },
+      { key: StatusKey, value: 'submitted' },
+    ],
+  });
+}
+
+/**
+ * A request whose row was committed but whose workflow never started — the process that took the submission
+ * died between the two — gets its workflow now, from what the row holds (the input the submission would
+ * have sent). Starting is keyed by the workflow id, so a start still in flight elsewhere makes no second one.
+ * True when the request has its workflow now; throws when Temporal cannot say.
+ */
+export async function resumeSubmission(db: Db, temporal: Client, config: Config, trackingCode: string): Promise<boolean> {
+  const row = await db('requests').where({ tracking_code: trackingCode }).first();
+  if (!row || row.status !== 'submitted') return !!row;
+  const exists = await workflowExists(temporal, workflowIdFor(trackingCode));
+  if (exists) return true;
+  if (exists === null) throw new Error(`cannot tell whether the workflow of ${trackingCode} exists`);
+  const version = await db('service_versions').where({ service_id: row.service_id, version: row.service_version }).first('definition');
+  const answers = row.answers as Record<string, string>;
+  try {
+    await startRequestWorkflow(temporal, config, {
+      requestId: row.id,
+      trackingCode,
+      mobile: row.mobile,
+      service: { version: row.service_version, definition: version.definition },
+      answers,
+      applicantName: answers.full_name ?? '',
+      secretariatDepartmentId: row.department_id,
+      slaStartedAt: new Date(row.created_at).toISOString(),
+      slaDueAt: new Date(row.sla_due_at).toISOString(),
+      publicUrl: config.publicUrl,
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+  return true;
+}
+
 export function createSubmitter(db: Db, temporal: Client, config: Config, metrics?: Metrics) {
   const holidays = new Set(config.holidays);
 
@@ -94,16 +140,7 @@ export function createSubmitter(db: Db, temporal: Client, config: Config, metric
           publicUrl: config.publicUrl,
         };
         try {
-          await temporal.workflow.start('serviceRequest', {
-            workflowId: workflowIdFor(trackingCode),
-            taskQueue: config.temporal.taskQueue,
-            args: [input],
-            typedSearchAttributes: [
-              { key: TrackingCodeKey, value: trackingCode },
-              { key: ServiceIdKey, value: submission.service.definition.id },
-              { key: StatusKey, value: 'submitted' },
-            ],
-          });
+          await startRequestWorkflow(temporal, config, input);
         } catch (error) {
           // A start whose answer was lost may still have started the workflow: then the request stands.
           const started = error instanceof WorkflowExecutionAlreadyStartedError || (await workflowExists(temporal, workflowIdFor(trackingCode)));

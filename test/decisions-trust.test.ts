@@ -236,3 +236,28 @@ test('a start whose answer was lost after Temporal started the workflow keeps th
   const { trackingCode } = await createSubmitter(desk.db, lossy, desk.config)({ citizenId: citizen.id, mobile, service, answers: letterAnswers('legal') });
   await waitForRow(desk, trackingCode, (r) => r.status === 'pending_review', 'the request to reach review');
 });
+
+test('a submission whose web process died between saving the request and starting its workflow runs once the citizen sends it again', async () => {
+  const mobile = uniqueMobile();
+  const citizen = await loginCitizen(desk, mobile);
+  expect((await citizen.post('/services/wf-trust-review/apply', letterAnswers('legal'))).url).toMatch(/\/check$/);
+  const { id: citizenId } = await desk.db('citizens').where({ mobile }).first('id');
+  const draft = await desk.db('drafts').where({ citizen_id: citizenId, service_id: 'wf-trust-review' }).first('id', 'answers');
+  const service = (await currentServiceVersion(desk.db, 'wf-trust-review'))!;
+  // The process saves the row and consumes the draft, then dies before its start reaches Temporal.
+  const dying = new Proxy(desk.temporal, {
+    get(target, prop) {
+      if (prop !== 'workflow') return Reflect.get(target, prop);
+      return new Proxy(target.workflow, { get: (w, p) => (p === 'start' ? () => new Promise(() => {}) : Reflect.get(w, p)) });
+    },
+  });
+  void createSubmitter(desk.db, dying, desk.config)({ citizenId, mobile, service, answers: draft.answers, draftId: draft.id });
+  const saved: { tracking_code: string; status: string } = await eventually(async () => desk.db('requests').where({ citizen_id: citizenId }).first('tracking_code', 'status'), 20_000, 'the saved request');
+  expect(saved.status).toBe('submitted');
+  // The citizen, who saw an error page, clicks «ارسال» again: the confirmation, and the request runs.
+  const again = await citizen.post('/services/wf-trust-review/submit', {});
+  expect(again.status).toBe(200);
+  expect(again.url).toBe(`/requests/${saved.tracking_code}/submitted`);
+  await waitForStatus(desk, saved.tracking_code, 'pending_review');
+  expect(Number((await desk.db('requests').where({ citizen_id: citizenId }).count({ n: '*' }).first())!.n)).toBe(1);
+});
