@@ -63,6 +63,14 @@ async function main() {
   };
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
+  // A parent that went away (a test run stopped) closes our pipes: writing to them must not end us before
+  // every process we started is stopped.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+  process.on('uncaughtException', (error) => {
+    if ((error as NodeJS.ErrnoException).code === 'EPIPE') return;
+    say(`unexpected: ${error.stack ?? String(error)}`);
+    void stopAll(1);
+  });
 
   try {
     // Built or installed once per machine, before anything starts.
