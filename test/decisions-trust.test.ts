@@ -1,7 +1,7 @@
 // What people do off the happy path, posted exactly as the browser posts it: a refused decision corrected,
 // one person at two review levels, a reply during the SMS, an early answer from the correspondence system,
 // a survey without delivery, a double click on «ارسال», a start whose answer was lost.
-import { createSubmitter } from '../api/submission';
+import { createSubmitter, resumeAbandonedSubmissions } from '../api/submission';
 import { currentServiceVersion } from '../lib/catalog-sync';
 import { textOf, type Browser } from '../scripts/stack/http-browser';
 import type { ReviewStep } from '../workflows/types';
@@ -260,4 +260,25 @@ test('a submission whose web process died between saving the request and startin
   expect(again.url).toBe(`/requests/${saved.tracking_code}/submitted`);
   await waitForStatus(desk, saved.tracking_code, 'pending_review');
   expect(Number((await desk.db('requests').where({ citizen_id: citizenId }).count({ n: '*' }).first())!.n)).toBe(1);
+});
+
+test('a request saved by a process that died, whose citizen never sent it again, is started by the next web replica to start', async () => {
+  const mobile = uniqueMobile();
+  const [citizen] = await desk.db('citizens').insert({ mobile }).returning('id');
+  const service = (await currentServiceVersion(desk.db, 'wf-trust-review'))!;
+  const dying = new Proxy(desk.temporal, {
+    get(target, prop) {
+      if (prop !== 'workflow') return Reflect.get(target, prop);
+      return new Proxy(target.workflow, { get: (w, p) => (p === 'start' ? () => new Promise(() => {}) : Reflect.get(w, p)) });
+    },
+  });
+  void createSubmitter(desk.db, dying, desk.config)({ citizenId: citizen.id, mobile, service, answers: letterAnswers('legal') });
+  const saved: { tracking_code: string } = await eventually(async () => desk.db('requests').where({ citizen_id: citizen.id }).first('tracking_code'), 20_000, 'the saved request');
+  // Moments later it may still be starting elsewhere: left alone.
+  expect(await resumeAbandonedSubmissions(desk.db, desk.temporal, desk.config)).not.toContain(saved.tracking_code);
+  // A minute on, nobody has started it: the next replica's start does, once.
+  await desk.db('requests').where({ tracking_code: saved.tracking_code }).update({ created_at: new Date(Date.now() - 61_000) });
+  expect(await resumeAbandonedSubmissions(desk.db, desk.temporal, desk.config)).toContain(saved.tracking_code);
+  expect(await resumeAbandonedSubmissions(desk.db, desk.temporal, desk.config)).not.toContain(saved.tracking_code);
+  await waitForStatus(desk, saved.tracking_code, 'pending_review');
 });
