@@ -41,6 +41,75 @@ export function slaDueDate(service: ServiceSnapshot['definition'], from: Date, h
   return addWorkingDays(from, service.sla.workingDays, holidays);
 }
 
+function startRequestWorkflow(temporal: Client, config: Config, input: RequestInput) {
+  return temporal.workflow.start('serviceRequest', {
+    workflowId: workflowIdFor(input.trackingCode),
+    taskQueue: config.temporal.taskQueue,
+    args: [input],
+    typedSearchAttributes: [
+      { key: TrackingCodeKey, value: input.trackingCode },
+      { key: ServiceIdKey, value: input.service.definition.id },
+      { key: StatusKey, value: 'submitted' },
+    ],
+  });
+}
+
+/**
+ * A request whose row was committed but whose workflow never started — the process that took the submission
+ * died between the two — gets its workflow now, from what the row holds (the input the submission would
+ * have sent). Starting is keyed by the workflow id, so a start still in flight elsewhere makes no second one.
+ * Says whether it started the workflow now; throws when Temporal cannot say whether it exists.
+ */
+export async function resumeSubmission(db: Db, temporal: Client, config: Config, trackingCode: string): Promise<'started' | 'running' | 'not-waiting'> {
+  const row = await db('requests').where({ tracking_code: trackingCode }).first();
+  if (!row || row.status !== 'submitted') return 'not-waiting';
+  const exists = await workflowExists(temporal, workflowIdFor(trackingCode));
+  if (exists) return 'running';
+  if (exists === null) throw new Error(`cannot tell whether the workflow of ${trackingCode} exists`);
+  const version = await db('service_versions').where({ service_id: row.service_id, version: row.service_version }).first('definition');
+  const answers = row.answers as Record<string, string>;
+  try {
+    await startRequestWorkflow(temporal, config, {
+      requestId: row.id,
+      trackingCode,
+      mobile: row.mobile,
+      service: { version: row.service_version, definition: version.definition },
+      answers,
+      applicantName: answers.full_name ?? '',
+      secretariatDepartmentId: row.department_id,
+      slaStartedAt: new Date(row.created_at).toISOString(),
+      slaDueAt: new Date(row.sla_due_at).toISOString(),
+      publicUrl: config.publicUrl,
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    return 'running';
+  }
+  return 'started';
+}
+
+const ABANDONED_AFTER_MS = 60_000;
+const ABANDONED_WITHIN_MS = 24 * 3600_000;
+
+/**
+ * The requests of the last day still `submitted` a minute after they were saved, whose citizen did not send
+ * them again: their workflows are started (a web replica does this as it starts, after a crash). Returns the
+ * tracking codes it started. Reads through requests_created_idx.
+ */
+export async function resumeAbandonedSubmissions(db: Db, temporal: Client, config: Config): Promise<string[]> {
+  const now = Date.now();
+  const codes: string[] = await db('requests')
+    .where('created_at', '>', new Date(now - ABANDONED_WITHIN_MS))
+    .where('created_at', '<', new Date(now - ABANDONED_AFTER_MS))
+    .where({ status: 'submitted' })
+    .orderBy('created_at')
+    .limit(500)
+    .pluck('tracking_code');
+  const started: string[] = [];
+  for (const code of codes) if ((await resumeSubmission(db, temporal, config, code)) === 'started') started.push(code);
+  return started;
+}
+
 export function createSubmitter(db: Db, temporal: Client, config: Config, metrics?: Metrics) {
   const holidays = new Set(config.holidays);
 
@@ -96,16 +165,7 @@ export function createSubmitter(db: Db, temporal: Client, config: Config, metric
           publicUrl: config.publicUrl,
         };
         try {
-          await temporal.workflow.start('serviceRequest', {
-            workflowId: workflowIdFor(trackingCode),
-            taskQueue: config.temporal.taskQueue,
-            args: [input],
-            typedSearchAttributes: [
-              { key: TrackingCodeKey, value: trackingCode },
-              { key: ServiceIdKey, value: submission.service.definition.id },
-              { key: StatusKey, value: 'submitted' },
-            ],
-          });
+          await startRequestWorkflow(temporal, config, input);
         } catch (error) {
           // A start whose answer was lost may still have started the workflow: then the request stands.
           const started = error instanceof WorkflowExecutionAlreadyStartedError || (await workflowExists(temporal, workflowIdFor(trackingCode)));

@@ -3,6 +3,9 @@
 import type { Browser } from '../scripts/stack/http-browser';
 import { letterAnswers, loginCitizen, loginStaff } from '../scripts/stack/people';
 import type { OwnStack } from '../scripts/stack/own-stack';
+
+/** What the journeys need of a desk: its address, its sandbox and its database (an own stack or the cluster). */
+type DeskLike = Pick<OwnStack, 'url' | 'sandboxUrl' | 'db'>;
 import { percentile } from './measure';
 
 export interface EndToEnd {
@@ -73,7 +76,7 @@ export function watchFor(stack: Pick<OwnStack, 'db'>, where: string, timeoutMs: 
 }
 
 /** Every citizen posts «ارسال» at once; for each, the ms until the desk shows it pending review. */
-export async function submitToPendingReview(stack: OwnStack, citizens: Browser[]): Promise<number[]> {
+export async function submitToPendingReview(stack: DeskLike, citizens: Browser[]): Promise<number[]> {
   await Promise.all(citizens.map(fillForm));
   const watch = watchFor(stack, "status = 'pending_review' and awaiting = 'review'", 180_000);
   await Promise.all(
@@ -111,7 +114,7 @@ async function shift(clerk: Browser, inbox: string, claimed: Set<string>, pollMs
  * by the secretariat and the legal department from their inboxes, each run until the citizen's survey is
  * open: the organisation's part is done.
  */
-export async function endToEnd(stack: OwnStack, citizens: Browser[], requests: number, options: { clerksPerRole: number; pollMs: number }): Promise<EndToEnd> {
+export async function endToEnd(stack: DeskLike, citizens: Browser[], requests: number, options: { clerksPerRole: number; pollMs: number }): Promise<EndToEnd> {
   const clerks = {
     secretariat: await Promise.all(Array.from({ length: options.clerksPerRole }, () => loginStaff(stack, 'dabir'))),
     department: await Promise.all(Array.from({ length: options.clerksPerRole }, () => loginStaff(stack, 'legal'))),

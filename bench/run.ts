@@ -13,6 +13,7 @@ import { workflowIdFor } from '../lib/temporal';
 import { buildDesk } from '../scripts/build.mjs';
 import { cpuBetween, cpuSeconds, type CpuParts } from './cpu';
 import { runBaseline, startEngineWorker, type EngineRun } from './engine';
+import { measureCluster, type ClusterFigures } from './cluster';
 import { growRequests, inboxPlan, type Plan } from './inbox';
 import { citizensOf, endToEnd, submitToPendingReview, type EndToEnd } from './journeys';
 import { load, machine, percentile, round, throughput, type Load } from './measure';
@@ -119,6 +120,22 @@ async function main() {
     await stack.stop();
   }
 
+  log('(i) the production topology: PostgreSQL, Temporal (4 processes), 2 workers, 2 web replicas behind nginx');
+  results.cluster = await measureCluster({
+    webEnv,
+    log,
+    measure: async (cluster) => {
+      await load(`${cluster.url}/`, { seconds: 3 });
+      const catalogue = await load(`${cluster.url}/`);
+      const staticFile = await load(`${cluster.url}/static/app.css`);
+      const citizens = await citizensOf(cluster, E2E_CITIZENS, '0937');
+      const pending20: number[] = [];
+      for (let r = 0; r < ROUNDS; r++) pending20.push(...(await submitToPendingReview(cluster, citizens)));
+      const e2e = await endToEnd(cluster, citizens, E2E_REQUESTS, { clerksPerRole: CLERKS_PER_ROLE, pollMs: INBOX_POLL_MS });
+      return { catalogue, staticFile, pending20, e2e };
+    },
+  });
+
   log('(h) where the CPU goes: the web app and the worker under the V8 profiler, on fresh desks');
   const catalogueProfile = await profiledRun(webEnv, async (desk) => {
     await load(`${desk.url}/`, { seconds: 10 });
@@ -181,6 +198,7 @@ interface Results {
   small?: { load: Load; plan: Plan };
   large?: { load: Load; plan: Plan };
   profiles?: { catalogue: ProfileSummary | null; web: ProfileSummary | null; worker: ProfileSummary | null };
+  cluster?: ClusterFigures;
 }
 
 const pct = (share: number) => `${round(share * 100)} %`;
@@ -196,6 +214,32 @@ ${p.areas.map((a) => `| ${a.area} | ${pct(a.share)} |`).join('\n')}
 | function (self time) | where | share |
 |---|---|---|
 ${p.functions.map((f) => `| \`${f.name}\` | ${f.where} | ${pct(f.share)} |`).join('\n')}
+`;
+}
+
+function clusterSection(r: Results): string {
+  const c = r.cluster!;
+  const ratio = (a: number, b: number) => round(a / b, 2);
+  const ms = (values: number[], p: number) => Math.round(percentile(values, p));
+  return `
+## (i) The same figures on the production topology
+
+\`npm run start:cluster\` in the same run, on the same machine: one PostgreSQL holding the desk's and Temporal's
+databases, the Temporal server v1.29.1 as four processes (frontend, history with 4 shards, matching, worker),
+two workers and two web replicas (\`NODE_ENV=production\`, run through tsx by the launcher) behind nginx with
+\`deploy/nginx.conf\`. Every request below goes through nginx. The single-process column is the desk measured
+above: one web app, one worker, the Temporal dev server on SQLite. On two cores the cluster's extra processes
+share the same CPUs, so this shows what the topology costs here, not what it gains on more machines.
+
+| figure | single process | cluster | cluster / single |
+|---|---|---|---|
+| catalogue page \`/\`, req/s | ${round(r.catalogue.rps)} | ${round(c.catalogue.rps)} | ${ratio(c.catalogue.rps, r.catalogue.rps)} |
+| static file, req/s | ${round(r.staticFile.rps)} | ${round(c.staticFile.rps)} | ${ratio(c.staticFile.rps, r.staticFile.rps)} |
+| «ارسال» → pending review at ${CITIZENS} at once, p50 ms | ${ms(r.pending20, 50)} | ${ms(c.pending20, 50)} | ${ratio(ms(c.pending20, 50), ms(r.pending20, 50))} |
+| «ارسال» → pending review at ${CITIZENS} at once, p99 ms | ${ms(r.pending20, 99)} | ${ms(c.pending20, 99)} | ${ratio(ms(c.pending20, 99), ms(r.pending20, 99))} |
+| end to end, requests completed per second | ${round(r.e2e.perSecond, 2)} | ${round(c.e2e.perSecond, 2)} | ${ratio(c.e2e.perSecond, r.e2e.perSecond)} |
+| end to end, p50 / p99 ms | ${Math.round(r.e2e.p50Ms)} / ${Math.round(r.e2e.p99Ms)} | ${Math.round(c.e2e.p50Ms)} / ${Math.round(c.e2e.p99Ms)} | |
+| non-2xx/errors | ${r.catalogue.failures + r.staticFile.failures + r.e2e.failures} | ${c.catalogue.failures + c.staticFile.failures + c.e2e.failures} | |
 `;
 }
 
@@ -322,6 +366,7 @@ ${planSummary(r.large.plan)}
 `
       : ''
   }
+${r.cluster ? clusterSection(r) : ''}
 ## (e) Memory (RSS)
 
 | process | at rest | after (a), (d) and (f) |

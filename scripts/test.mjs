@@ -5,7 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runGates } from './gates.mjs';
 import { ensureChromium } from './infra/chromium.mjs';
+import { ensureNginx } from './infra/nginx.mjs';
 import { findTemporalCli } from './infra/temporal.mjs';
+import { findOrBuildTemporalServer } from './infra/temporal-server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const log = (m) => console.log(`[npm test] ${m}`);
@@ -22,6 +24,17 @@ if (!process.env.TEMPORAL_ADDRESS) {
     process.exit(1);
   }
   log(`Temporal CLI: ${cli}`);
+}
+
+// The cluster test runs the production topology: the Temporal server (built once per machine) and nginx.
+if (!chosenFiles || process.argv.slice(2).some((arg) => arg.includes('cluster'))) {
+  try {
+    log(`Temporal server: ${findOrBuildTemporalServer({ log }).server}`);
+    log(`nginx: ${ensureNginx({ log })}`);
+  } catch (error) {
+    console.error(`[npm test] ${error.message}`);
+    process.exit(1);
+  }
 }
 
 // The browser tests are part of every run: without a browser the run stops here rather than skipping them.

@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { Logger } from 'pino';
 import { createApp } from '../api/app';
 import { createSessions } from '../api/session';
-import { createSubmitter } from '../api/submission';
+import { createSubmitter, resumeAbandonedSubmissions } from '../api/submission';
 import { loadConfigOrExit, type Config } from '../lib/config';
 import { createDb } from '../lib/db';
 import { createLogger } from '../lib/log';
@@ -36,6 +36,11 @@ export async function startWeb(config: Config, log: Logger) {
   server.headersTimeout = KEEP_ALIVE_MS + 1_000;
   await new Promise<void>((resolve) => server.listen(config.port, resolve));
   log.info({ port: config.port }, 'web app listening');
+  // A replica that died between saving a request and starting its workflow left it waiting: start those now.
+  resumeAbandonedSubmissions(db, temporal, config).then(
+    (started) => started.length && log.warn({ count: started.length }, 'started the workflows of requests a stopped process had saved'),
+    (error: unknown) => log.error({ err: error }, 'could not look for requests saved without a workflow'),
+  );
   return {
     server,
     /** Stops accepting, lets requests in flight finish (up to DRAIN_MS), then closes PostgreSQL and Temporal. */

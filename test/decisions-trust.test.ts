@@ -1,7 +1,7 @@
 // What people do off the happy path, posted exactly as the browser posts it: a refused decision corrected,
 // one person at two review levels, a reply during the SMS, an early answer from the correspondence system,
 // a survey without delivery, a double click on «ارسال», a start whose answer was lost.
-import { createSubmitter } from '../api/submission';
+import { createSubmitter, resumeAbandonedSubmissions } from '../api/submission';
 import { currentServiceVersion } from '../lib/catalog-sync';
 import { textOf, type Browser } from '../scripts/stack/http-browser';
 import type { ReviewStep } from '../workflows/types';
@@ -235,4 +235,50 @@ test('a start whose answer was lost after Temporal started the workflow keeps th
   });
   const { trackingCode } = await createSubmitter(desk.db, lossy, desk.config)({ citizenId: citizen.id, mobile, service, answers: letterAnswers('legal') });
   await waitForRow(desk, trackingCode, (r) => r.status === 'pending_review', 'the request to reach review');
+});
+
+test('a submission whose web process died between saving the request and starting its workflow runs once the citizen sends it again', async () => {
+  const mobile = uniqueMobile();
+  const citizen = await loginCitizen(desk, mobile);
+  expect((await citizen.post('/services/wf-trust-review/apply', letterAnswers('legal'))).url).toMatch(/\/check$/);
+  const { id: citizenId } = await desk.db('citizens').where({ mobile }).first('id');
+  const draft = await desk.db('drafts').where({ citizen_id: citizenId, service_id: 'wf-trust-review' }).first('id', 'answers');
+  const service = (await currentServiceVersion(desk.db, 'wf-trust-review'))!;
+  // The process saves the row and consumes the draft, then dies before its start reaches Temporal.
+  const dying = new Proxy(desk.temporal, {
+    get(target, prop) {
+      if (prop !== 'workflow') return Reflect.get(target, prop);
+      return new Proxy(target.workflow, { get: (w, p) => (p === 'start' ? () => new Promise(() => {}) : Reflect.get(w, p)) });
+    },
+  });
+  void createSubmitter(desk.db, dying, desk.config)({ citizenId, mobile, service, answers: draft.answers, draftId: draft.id });
+  const saved: { tracking_code: string; status: string } = await eventually(async () => desk.db('requests').where({ citizen_id: citizenId }).first('tracking_code', 'status'), 20_000, 'the saved request');
+  expect(saved.status).toBe('submitted');
+  // The citizen, who saw an error page, clicks «ارسال» again: the confirmation, and the request runs.
+  const again = await citizen.post('/services/wf-trust-review/submit', {});
+  expect(again.status).toBe(200);
+  expect(again.url).toBe(`/requests/${saved.tracking_code}/submitted`);
+  await waitForStatus(desk, saved.tracking_code, 'pending_review');
+  expect(Number((await desk.db('requests').where({ citizen_id: citizenId }).count({ n: '*' }).first())!.n)).toBe(1);
+});
+
+test('a request saved by a process that died, whose citizen never sent it again, is started by the next web replica to start', async () => {
+  const mobile = uniqueMobile();
+  const [citizen] = await desk.db('citizens').insert({ mobile }).returning('id');
+  const service = (await currentServiceVersion(desk.db, 'wf-trust-review'))!;
+  const dying = new Proxy(desk.temporal, {
+    get(target, prop) {
+      if (prop !== 'workflow') return Reflect.get(target, prop);
+      return new Proxy(target.workflow, { get: (w, p) => (p === 'start' ? () => new Promise(() => {}) : Reflect.get(w, p)) });
+    },
+  });
+  void createSubmitter(desk.db, dying, desk.config)({ citizenId: citizen.id, mobile, service, answers: letterAnswers('legal') });
+  const saved: { tracking_code: string } = await eventually(async () => desk.db('requests').where({ citizen_id: citizen.id }).first('tracking_code'), 20_000, 'the saved request');
+  // Moments later it may still be starting elsewhere: left alone.
+  expect(await resumeAbandonedSubmissions(desk.db, desk.temporal, desk.config)).not.toContain(saved.tracking_code);
+  // A minute on, nobody has started it: the next replica's start does, once.
+  await desk.db('requests').where({ tracking_code: saved.tracking_code }).update({ created_at: new Date(Date.now() - 61_000) });
+  expect(await resumeAbandonedSubmissions(desk.db, desk.temporal, desk.config)).toContain(saved.tracking_code);
+  expect(await resumeAbandonedSubmissions(desk.db, desk.temporal, desk.config)).not.toContain(saved.tracking_code);
+  await waitForStatus(desk, saved.tracking_code, 'pending_review');
 });

@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { checkAnswers } from '../../lib/forms';
 import { requireCitizen } from '../access';
-import { DraftAlreadySubmitted } from '../submission';
+import { DraftAlreadySubmitted, resumeSubmission } from '../submission';
 import { departmentOptions, readableAnswers } from '../answers';
 import { formFields } from '../form-fields';
 import type { AppContext } from '../context';
@@ -77,7 +77,10 @@ export function applyRoutes(ctx: AppContext): Router {
       .where('created_at', '>', new Date(Date.now() - RECENT_SUBMISSION_MS))
       .orderBy('id', 'desc')
       .first('tracking_code');
-    return made ? `/requests/${made.tracking_code}/submitted` : `/services/${serviceId}/apply`;
+    if (!made) return `/services/${serviceId}/apply`;
+    // The click that made it may have died before starting the request's workflow: start it now.
+    await resumeSubmission(ctx.db, ctx.temporal, ctx.config, made.tracking_code);
+    return `/requests/${made.tracking_code}/submitted`;
   };
 
   router.post('/services/:id/submit', requireCitizen, async (req, res) => {

@@ -43,3 +43,21 @@ export function freePort() {
     });
   });
 }
+
+function bindable(port, host = '127.0.0.1') {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
+}
+
+/** A free port in [from, to): for servers that cannot use the kernel's ephemeral range. */
+export async function freePortBetween(from, to) {
+  for (let tries = 0; tries < 200; tries++) {
+    const port = from + Math.floor(Math.random() * (to - from));
+    if (await bindable(port)) return port;
+  }
+  throw new Error(`no free port between ${from} and ${to}`);
+}

