@@ -26,7 +26,7 @@ const ROUNDS = 3;
 
 const E2E_REQUESTS = Number(process.env.BENCH_E2E_REQUESTS ?? 100);
 const E2E_CITIZENS = 20;
-const CLERKS_PER_ROLE = 2;
+const CLERKS_PER_ROLE = 5;
 const INBOX_POLL_MS = 1000;
 // `BENCH_QUICK=1` leaves out the submitter and the inbox at a million rows (the slowest part).
 const QUICK = process.env.BENCH_QUICK === '1';

@@ -90,6 +90,8 @@ export interface Config {
   logLevel: string;
   /** The worker's own port for /healthz, /readyz and /metrics (0: any free port) */
   workerHttpPort: number;
+  /** How many running requests the worker keeps in memory between their workflow tasks (the rest are replayed when they wake). */
+  workflowCacheSize: number;
   /** Lets a scraper outside the private network read /metrics with `Authorization: Bearer …` */
   metricsToken?: string;
   /** Months a closed request keeps its personal data; 0 keeps it for ever */
@@ -291,6 +293,7 @@ export function loadConfig(env: Env = process.env): Config {
     holidays: holidays(env),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, nodeEnv === 'test' ? 'silent' : 'info'),
     workerHttpPort: int(env, 'WORKER_HTTP_PORT', 3001),
+    workflowCacheSize: int(env, 'WORKFLOW_CACHE_SIZE', 250),
     metricsToken: token(env, 'METRICS_TOKEN'),
     retentionMonths: bounded(env, 'RETENTION_MONTHS', 24, 0, 1200),
     adminPassword: env.ADMIN_PASSWORD || undefined,
