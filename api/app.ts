@@ -18,6 +18,7 @@ import { applyRoutes } from './routes/apply';
 import { assignmentRoutes } from './routes/assignment';
 import { catalogRoutes } from './routes/catalog';
 import { citizenLoginRoutes } from './routes/citizen-login';
+import { counterRoutes } from './routes/counter';
 import { devRoutes } from './routes/dev';
 import { documentRoutes } from './routes/documents';
 import { embedRoutes } from './routes/embed';
@@ -112,6 +113,7 @@ export function createApp(given: Omit<AppContext, 'throttles'> & Partial<Pick<Ap
   app.use(surveyRoutes(ctx));
   app.use(embedRoutes(ctx));
   app.use(staffLoginRoutes(ctx));
+  app.use(counterRoutes(ctx));
   app.use(staffRequestRoutes(ctx));
   app.use(assignmentRoutes(ctx));
   app.use(registryRoutes(ctx));

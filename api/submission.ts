@@ -16,6 +16,8 @@ export interface Submission {
   answers: Record<string, string>;
   /** The draft this submission consumes: a second submission of the same draft (a double click) finds it gone. */
   draftId?: number;
+  /** The counter clerk who registered it for a walk-in citizen; absent for a request made online. */
+  clerk?: { id: number; username: string };
 }
 
 /** The draft was already turned into a request by an earlier click. */
@@ -72,6 +74,8 @@ export function createSubmitter(db: Db, temporal: Client, config: Config, metric
               applicant_name: submission.answers.full_name ?? null,
               sla_due_at: due,
               created_at: now,
+              channel: submission.clerk ? 'counter' : 'online',
+              registered_by: submission.clerk?.id ?? null,
             })
             .returning('id');
           // Files uploaded with the draft become the request's.
@@ -92,6 +96,7 @@ export function createSubmitter(db: Db, temporal: Client, config: Config, metric
           slaStartedAt: now.toISOString(),
           slaDueAt: due.toISOString(),
           publicUrl: config.publicUrl,
+          ...(submission.clerk ? { registeredBy: `staff:${submission.clerk.id}` } : {}),
         };
         try {
           await temporal.workflow.start('serviceRequest', {

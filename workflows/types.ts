@@ -145,7 +145,7 @@ export interface ServiceSnapshot {
 export interface Actor {
   staffId: number;
   username: string;
-  role: 'secretariat' | 'reviewer' | 'supervisor' | 'admin' | 'integration';
+  role: 'secretariat' | 'reviewer' | 'supervisor' | 'admin' | 'counter' | 'integration';
   departmentIds: number[];
 }
 
@@ -168,6 +168,8 @@ export interface RequestInput {
   slaStartedAt: string;
   slaDueAt: string;
   publicUrl: string;
+  /** The counter clerk who registered the request for a walk-in citizen (as `deciderOf` names them): they may not decide it. */
+  registeredBy?: string;
 }
 
 export interface DecisionResult {

@@ -1,126 +1,23 @@
-// Filling a service's form: the form, the "check your answers" page, the submission and its confirmation.
-import { Router } from 'express';
-import { currentServiceVersion } from '../../lib/catalog-sync';
-import { checkAnswers, type FieldError } from '../../lib/forms';
-import { translate, type Locale } from '../../lib/i18n';
-import type { ServiceDefinition } from '../../workflows/types';
+// Filling a service's form online: the form, the "check your answers" page, the submission.
+import { Router, type Request } from 'express';
 import { requireCitizen } from '../access';
-import { DraftAlreadySubmitted } from '../submission';
-import { departmentOptions, readableAnswers } from '../answers';
 import type { AppContext } from '../context';
-import { missingRequiredDocuments, saveDraftUploads } from '../draft-documents';
-import { documentInputs, documentListItem, draftDocuments } from '../documents';
-import { missingServiceError } from '../service-availability';
-import { readMultipart } from '../uploads';
-
-function formFields(def: ServiceDefinition, answers: Record<string, string>, errors: FieldError[], departments: { value: string; label: string }[], locale: Locale) {
-  return def.fields.map((field) => {
-    const error = errors.find((e) => e.key === field.key);
-    const options = field.type === 'department' ? departments : field.options;
-    return {
-      ...field,
-      id: `f-${field.key}`,
-      value: answers[field.key] ?? '',
-      checked: answers[field.key] === 'yes',
-      options: options?.map((o) => ({ ...o, selected: o.value === answers[field.key] })),
-      isText: ['text', 'number', 'mobile', 'national-code', 'postal-code', 'email', 'jalali-date'].includes(field.type),
-      isTextarea: field.type === 'textarea',
-      isSelect: field.type === 'select' || field.type === 'department',
-      isCheckbox: field.type === 'checkbox',
-      inputMode: ['number', 'mobile', 'national-code', 'postal-code'].includes(field.type) ? 'numeric' : undefined,
-      inputType: field.type === 'email' ? 'email' : 'text',
-      error: error ? translate(locale, error.messageKey, error.vars) : null,
-    };
-  });
-}
-
-/** A second «ارسال» within this long of the first lands on the first one's confirmation. */
-const RECENT_SUBMISSION_MS = 10 * 60 * 1000;
+import { createFormPages, type Applicant } from '../form-pages';
 
 export function applyRoutes(ctx: AppContext): Router {
   const router = Router();
-
-  const loadService = async (id: string) => {
-    const current = await currentServiceVersion(ctx.db, id);
-    if (!current) throw await missingServiceError(ctx.db, id);
-    return current;
-  };
-
-  router.get('/services/:id/apply', requireCitizen, async (req, res) => {
-    const { definition } = await loadService(req.params.id as string);
-    const draft = await ctx.db('drafts').where({ citizen_id: req.citizen!.id, service_id: definition.id }).first();
-    const fields = formFields(definition, draft?.answers ?? {}, [], await departmentOptions(ctx), res.locals.locale);
-    const documents = documentInputs(definition.documents, await draftDocuments(ctx.db, req.citizen!.id, definition.id), [], res.locals.locale);
-    res.render('apply', { service: definition, fields, documents, pageTitleText: definition.title });
+  const pages = createFormPages(ctx);
+  const citizen = (req: Request): Applicant => ({
+    citizenId: req.citizen!.id,
+    mobile: req.citizen!.mobile,
+    base: `/services/${req.params.id as string}`,
+    confirmation: (code) => `/requests/${code}/submitted`,
   });
 
-  router.post('/services/:id/apply', requireCitizen, async (req, res) => {
-    const { definition } = await loadService(req.params.id as string);
-    const form = await readMultipart(req, res, definition.documents);
-    const departments = await departmentOptions(ctx);
-    // An oversize file ends the upload early: answers that did not arrive are taken from the saved draft.
-    const saved = form.tooLargeField ? await ctx.db('drafts').where({ citizen_id: req.citizen!.id, service_id: definition.id }).first() : null;
-    const { answers, errors } = checkAnswers(definition.fields, { ...(saved?.answers ?? {}), ...form.body }, departments.map((d) => d.value));
-    // What the citizen typed is kept, even when it is not yet right.
-    await ctx.db('drafts')
-      .insert({ citizen_id: req.citizen!.id, service_id: definition.id, answers: JSON.stringify(answers), updated_at: ctx.db.fn.now() })
-      .onConflict(['citizen_id', 'service_id'])
-      .merge(['answers', 'updated_at']);
-    const documentErrors = await saveDraftUploads(ctx, req.citizen!.id, definition, form, res.locals.locale);
-    const uploaded = await draftDocuments(ctx.db, req.citizen!.id, definition.id);
-    documentErrors.push(...missingRequiredDocuments(definition.documents, uploaded, documentErrors));
-    if (errors.length || documentErrors.length) {
-      const fields = formFields(definition, answers, errors, departments, res.locals.locale);
-      const documents = documentInputs(definition.documents, uploaded, documentErrors, res.locals.locale);
-      return res.status(422).render('apply', {
-        service: definition,
-        fields,
-        documents,
-        errorSummary: [...fields, ...documents].filter((f) => f.error).map((f) => ({ id: f.id, message: f.error })),
-        pageTitleText: definition.title,
-      });
-    }
-    res.redirect(303, `/services/${definition.id}/check`);
-  });
-
-  router.get('/services/:id/check', requireCitizen, async (req, res) => {
-    const { definition } = await loadService(req.params.id as string);
-    const draft = await ctx.db('drafts').where({ citizen_id: req.citizen!.id, service_id: definition.id }).first();
-    if (!draft) return res.redirect(303, `/services/${definition.id}/apply`);
-    const rows = readableAnswers(definition, draft.answers, await departmentOptions(ctx), res.locals.locale);
-    const documents = (await draftDocuments(ctx.db, req.citizen!.id, definition.id)).map((d) => documentListItem(d, definition.documents, res.locals.locale));
-    res.render('check', { service: definition, rows, documents, pageTitle: 'check.title' });
-  });
-
-  /** Where a submit with no draft goes: the confirmation of the request a click moments ago made from it, else the form. */
-  const afterDraftGone = async (citizenId: number, serviceId: string) => {
-    const made = await ctx.db('requests')
-      .where({ citizen_id: citizenId, service_id: serviceId })
-      .where('created_at', '>', new Date(Date.now() - RECENT_SUBMISSION_MS))
-      .orderBy('id', 'desc')
-      .first('tracking_code');
-    return made ? `/requests/${made.tracking_code}/submitted` : `/services/${serviceId}/apply`;
-  };
-
-  router.post('/services/:id/submit', requireCitizen, async (req, res) => {
-    const service = await loadService(req.params.id as string);
-    const draft = await ctx.db('drafts').where({ citizen_id: req.citizen!.id, service_id: service.definition.id }).first();
-    if (!draft) return res.redirect(303, await afterDraftGone(req.citizen!.id, service.definition.id));
-    // The draft is checked again: the service may have changed since it was saved.
-    const departments = await departmentOptions(ctx);
-    const { answers, errors } = checkAnswers(service.definition.fields, draft.answers, departments.map((d) => d.value));
-    if (errors.length) return res.redirect(303, `/services/${service.definition.id}/apply`);
-    const uploaded = await draftDocuments(ctx.db, req.citizen!.id, service.definition.id);
-    if (missingRequiredDocuments(service.definition.documents, uploaded).length) return res.redirect(303, `/services/${service.definition.id}/apply`);
-    try {
-      const { trackingCode } = await ctx.submitRequest({ citizenId: req.citizen!.id, mobile: req.citizen!.mobile, service, answers, draftId: draft.id });
-      res.redirect(303, `/requests/${trackingCode}/submitted`);
-    } catch (error) {
-      if (!(error instanceof DraftAlreadySubmitted)) throw error;
-      // A second click on «ارسال»: the first one made the request; show its confirmation.
-      res.redirect(303, await afterDraftGone(req.citizen!.id, service.definition.id));
-    }
-  });
+  router.get('/services/:id/apply', requireCitizen, (req, res) => pages.showForm(req, res, citizen(req)));
+  router.post('/services/:id/apply', requireCitizen, (req, res) => pages.saveForm(req, res, citizen(req)));
+  router.get('/services/:id/check', requireCitizen, (req, res) => pages.showCheck(req, res, citizen(req)));
+  router.post('/services/:id/submit', requireCitizen, (req, res) => pages.submit(req, res, citizen(req)));
 
   return router;
 }

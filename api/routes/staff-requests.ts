@@ -104,6 +104,7 @@ export function staffRequestRoutes(ctx: AppContext): Router {
       ctx.db('letters').where({ request_id: request.id }).first(),
       requestDocuments(ctx.db, request.id),
     ]);
+    const clerk = request.registered_by ? await ctx.db('staff').where({ id: request.registered_by }).first('display_name') : null;
     const full = seesPersonalData(req.staff!);
     const locale = (req.res?.locals.locale ?? 'fa') as Locale;
     const answers = readableAnswers(service, request.answers, await departmentOptions(ctx), locale).map((a) => ({
@@ -114,6 +115,7 @@ export function staffRequestRoutes(ctx: AppContext): Router {
     const allowed = request.awaiting === 'review' && step?.type === 'review' ? step.decisions ?? ['approve', 'reject', 'needs_info'] : [];
     return {
       request,
+      clerkName: clerk?.display_name ?? null,
       service,
       answers,
       events,
