@@ -51,10 +51,16 @@ function crossCheck(def: ServiceDefinition): { pointer: string; message: string 
   def.steps.forEach((step, i) => {
     const at = `/steps/${i}`;
     if (step.type === 'inquiry') {
-      for (const [param, fieldKey] of Object.entries(step.input)) {
-        if (!fieldKeys.has(fieldKey)) {
-          problems.push({ pointer: `${at}/input/${param}`, message: `refers to the form field "${fieldKey}", which does not exist` });
-        }
+      // `$mobile` is the applicant's; `inquiries.<step>.<key>` must name an inquiry step before this one.
+      const known = (source: string) =>
+        source === '$mobile' ||
+        fieldKeys.has(source) ||
+        (source.startsWith('inquiries.') && def.steps.slice(0, i).some((s) => s.type === 'inquiry' && s.id === source.split('.')[1]));
+      for (const [param, source] of Object.entries(step.input)) {
+        if (!known(source)) problems.push({ pointer: `${at}/input/${param}`, message: `refers to "${source}", which is neither a form field nor an earlier inquiry's answer` });
+      }
+      for (const [key, source] of Object.entries(step.compare ?? {})) {
+        if (typeof source === 'string' && !known(source)) problems.push({ pointer: `${at}/compare/${key}`, message: `refers to "${source}", which is neither a form field nor an earlier inquiry's answer` });
       }
     }
     if (step.type === 'payment' && !feeKeys.has(step.fee)) {

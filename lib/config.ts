@@ -204,6 +204,7 @@ function agencies(env: Env, sandboxUrl: string): Record<string, string> {
   const found: Record<string, string> = {
     'civil-registry': `${sandboxUrl}/agencies/civil-registry`,
     'postal-company': `${sandboxUrl}/agencies/postal-company`,
+    shahkar: `${sandboxUrl}/agencies/shahkar`,
   };
   for (const [key, value] of Object.entries(env)) {
     const match = /^AGENCY_([A-Z0-9_]+)_URL$/.exec(key);

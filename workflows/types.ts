@@ -19,9 +19,23 @@ export interface InquiryStep extends StepBase {
   type: 'inquiry';
   agency: string;
   operation: string;
-  /** agency parameter → form field key */
+  /** agency parameter → form field key, `$mobile` (the applicant's mobile) or `inquiries.<step>.<key>` (an earlier answer) */
   input: Record<string, string>;
   onFailure: 'stop' | 'review' | 'reject';
+  /** What the answer must say: answer key → form field key (or `$mobile`) it must agree with, or the constant it must be. */
+  compare?: Record<string, string | boolean>;
+  /** What a disagreement does: stop (cancelled), review (staff see a warning; the default), reject (the reason goes to the citizen). */
+  onMismatch?: 'stop' | 'review' | 'reject';
+  /** The reason a rejected or stopped citizen reads; a general one when absent. */
+  mismatchReason?: string;
+}
+
+/** What the inquiry activity reports: the agency's answer, and how it compared with the form. */
+export interface InquiryOutcome {
+  answer: Record<string, unknown>;
+  verdict: 'match' | 'mismatch' | null;
+  /** the answer keys that disagreed */
+  mismatched: string[];
 }
 
 export type ReviewRole = 'secretariat' | 'department' | 'supervisor';

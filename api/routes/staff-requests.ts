@@ -119,6 +119,8 @@ export function staffRequestRoutes(ctx: AppContext): Router {
       service,
       answers,
       events,
+      // An answer that disagrees with the form is said at the top of the page, not only in its table.
+      identityWarnings: inquiries.filter((i: InquiryRow) => i.verdict === 'mismatch').map((i: InquiryRow) => service.steps.find((s) => s.id === i.step_id)?.title ?? i.agency),
       inquiries: inquiries.map((i: InquiryRow) => {
         const inquiryStep = service.steps.find((s): s is InquiryStep => s.id === i.step_id && s.type === 'inquiry');
         return { ...i, title: inquiryStep?.title ?? i.agency, facts: inquiryFacts(i, inquiryStep, service, request.answers, request.applicant_name, full, locale) };
