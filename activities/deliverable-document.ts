@@ -14,6 +14,9 @@ export interface DeliverableContent {
   applicantName: string;
   trackingCode: string;
   letterNumber: string;
+  /** the outgoing letter this document leaves as */
+  outgoingNumber: string;
+  outgoingDate: Date;
   text: string;
   issuedAt: Date;
   verifyUrl: string;

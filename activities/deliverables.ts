@@ -3,10 +3,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../lib/db';
 import { renderText } from '../lib/text-template';
 import { renderDeliverable } from './deliverable-document';
+import { registerOutgoingLetter } from './letters';
 
 export interface DeliverableRequest {
   requestId: number;
   kind: 'certificate' | 'reply-letter';
+  /** The deliver step; requests started before it was passed use their kind. */
+  stepId?: string;
   bodyTemplate: string;
   vars: Record<string, unknown>;
   /** Where the verification page lives; requests started before it was passed derive it from their tracking link. */
@@ -19,6 +22,14 @@ export function createDeliverableActivities(db: Db) {
       const existing = await db('deliverables').where({ request_id: input.requestId }).first();
       if (existing) return { verificationToken: existing.verification_token };
       const text = renderText(input.bodyTemplate, input.vars);
+      // The document leaves as an outgoing letter: its number and date are printed on it.
+      const letter = await registerOutgoingLetter(db, {
+        requestId: input.requestId,
+        stepId: input.stepId ?? input.kind,
+        subject: String(input.vars.serviceTitle ?? ''),
+        recipient: String(input.vars.applicantName ?? ''),
+        registeredBy: 'system',
+      });
       const verificationToken = randomBytes(16).toString('hex');
       const issuedAt = new Date();
       const publicUrl = input.publicUrl ?? String(input.vars.link ?? '').replace(/\/track\/[^/]*$/, '');
@@ -29,6 +40,8 @@ export function createDeliverableActivities(db: Db) {
         applicantName: String(input.vars.applicantName ?? ''),
         trackingCode: String(input.vars.trackingCode ?? ''),
         letterNumber: String(input.vars.letterNumber ?? ''),
+        outgoingNumber: letter.number,
+        outgoingDate: letter.registeredAt,
         text,
         issuedAt,
         verifyUrl: `${publicUrl}/verify/${verificationToken}`,
@@ -37,6 +50,7 @@ export function createDeliverableActivities(db: Db) {
         .insert({
           request_id: input.requestId,
           kind: input.kind,
+          letter_id: letter.id,
           verification_token: verificationToken,
           body,
           text,

@@ -198,6 +198,7 @@ export async function deliver(run: RequestRun, step: DeliverStep): Promise<StepO
   await activities.issueDeliverable({
     requestId: run.input.requestId,
     kind: step.document,
+    stepId: step.id,
     bodyTemplate: step.body ?? run.service.title,
     vars: run.templateVars(),
     publicUrl: run.input.publicUrl,

@@ -95,13 +95,14 @@ export function staffRequestRoutes(ctx: AppContext): Router {
   });
 
   const requestPage = async (req: Request, request: RequestRow, extra: Record<string, unknown> = {}) => {
-    const [service, events, inquiries, sms, departments, letter, documents] = await Promise.all([
+    const [service, events, inquiries, sms, departments, letter, outgoing, documents] = await Promise.all([
       serviceSnapshot(ctx.db, request),
       requestHistory(ctx.db, request.id),
       ctx.db('inquiries').where({ request_id: request.id }).orderBy('id'),
       ctx.db('sms_outbox').where({ request_id: request.id }).orderBy('id').select('purpose', 'body', 'status', 'created_at', 'sent_at'),
       ctx.db('departments').orderBy('name').select('id', 'name', 'code'),
-      ctx.db('letters').where({ request_id: request.id }).first(),
+      ctx.db('letters').where({ request_id: request.id, direction: 'incoming' }).first(),
+      ctx.db('letters').where({ request_id: request.id, direction: 'outgoing' }).orderBy('id').select('number', 'subject', 'registered_at'),
       requestDocuments(ctx.db, request.id),
     ]);
     const clerk = request.registered_by ? await ctx.db('staff').where({ id: request.registered_by }).first('display_name') : null;
@@ -128,6 +129,7 @@ export function staffRequestRoutes(ctx: AppContext): Router {
       history: await staffHistory(ctx.db, events, locale),
       sms,
       letter,
+      outgoing: outgoing.map((o: { number: string }) => ({ ...o, slug: encodeURIComponent(o.number) })),
       contactMobile: shownMobile(request.mobile, full),
       personalDataMasked: !full,
       personalDataRemoved: Boolean(request.personal_data_removed_at),
