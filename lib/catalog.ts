@@ -63,6 +63,9 @@ function crossCheck(def: ServiceDefinition): { pointer: string; message: string 
         if (typeof source === 'string' && !known(source)) problems.push({ pointer: `${at}/compare/${key}`, message: `refers to "${source}", which is neither a form field nor an earlier inquiry's answer` });
       }
     }
+    if (step.type === 'deliver' && step.languageField && !fieldKeys.has(step.languageField)) {
+      problems.push({ pointer: `${at}/languageField`, message: `refers to the form field "${step.languageField}", which does not exist` });
+    }
     if (step.type === 'payment' && !feeKeys.has(step.fee)) {
       problems.push({ pointer: `${at}/fee`, message: `refers to the fee "${step.fee}", which does not exist` });
     }

@@ -1,5 +1,6 @@
 // Every setting of the desk, read from the environment in this one place and validated at start.
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { bounded, ConfigError, flag, int, oneOf, origins, token, url, type Env } from './config-values';
@@ -87,6 +88,12 @@ export interface Config {
   letterRegistry: LetterRegistryName;
   externalRegistry?: { url: string; token?: string };
   holidays: string[];
+  /** Official documents: the engine that prints them as PDF (none: HTML, saying so) and the letterhead on them */
+  documents: {
+    pdfEngine: 'chromium' | 'none';
+    chromiumPath?: string;
+    letterhead: { name: string; address: string; phone?: string; logoPath: string };
+  };
   logLevel: string;
   /** The worker's own port for /healthz, /readyz and /metrics (0: any free port) */
   workerHttpPort: number;
@@ -229,6 +236,29 @@ function refuseSandboxInProduction(config: Config, env: Env): void {
   }
 }
 
+const DEFAULT_CHROMIUM = '/usr/bin/chromium';
+
+/** PDF_ENGINE=chromium needs a Chromium; by default one is used when there is one (CHROMIUM_PATH or /usr/bin/chromium). */
+function documentSettings(env: Env): Config['documents'] {
+  const chromiumPath = env.CHROMIUM_PATH || (fs.existsSync(DEFAULT_CHROMIUM) ? DEFAULT_CHROMIUM : undefined);
+  const pdfEngine = oneOf(env, 'PDF_ENGINE', ['chromium', 'none'] as const, chromiumPath ? 'chromium' : 'none');
+  if (pdfEngine === 'chromium' && (!chromiumPath || !fs.existsSync(chromiumPath))) {
+    throw new ConfigError(`PDF_ENGINE=chromium needs a Chromium: set CHROMIUM_PATH (${chromiumPath ?? DEFAULT_CHROMIUM} does not exist) or PDF_ENGINE=none`);
+  }
+  const logoPath = path.resolve(env.ORG_LOGO || path.join(__dirname, '..', 'public', 'favicon.svg'));
+  if (!/\.(svg|png|jpe?g)$/i.test(logoPath) || !fs.existsSync(logoPath)) throw new ConfigError(`ORG_LOGO must be an existing .svg, .png or .jpg file, got "${logoPath}"`);
+  return {
+    pdfEngine,
+    chromiumPath: pdfEngine === 'chromium' ? chromiumPath : undefined,
+    letterhead: {
+      name: env.ORG_NAME || 'سازمان نمونه',
+      address: env.ORG_ADDRESS || 'تهران، خیابان نمونه، پلاک ۱۲',
+      phone: env.ORG_PHONE || undefined,
+      logoPath,
+    },
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
   const port = int(env, 'PORT', 3000);
@@ -290,6 +320,7 @@ export function loadConfig(env: Env = process.env): Config {
     s3: s3Settings(env),
     ...letterRegistrySettings(env, sandboxUrl),
     holidays: holidays(env),
+    documents: documentSettings(env),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, nodeEnv === 'test' ? 'silent' : 'info'),
     workerHttpPort: int(env, 'WORKER_HTTP_PORT', 3001),
     metricsToken: token(env, 'METRICS_TOKEN'),

@@ -195,11 +195,17 @@ export async function registerLetter(run: RequestRun, step: RegisterLetterStep, 
 }
 
 export async function deliver(run: RequestRun, step: DeliverStep): Promise<StepOutcome> {
+  // The document's language is the applicant's choice where the service offers one; Persian otherwise.
+  const asked = step.languageField ? run.input.answers[step.languageField] : undefined;
+  const locale = asked === 'en' && (step.templates?.en || step.titles?.en) ? 'en' : 'fa';
   await activities.issueDeliverable({
     requestId: run.input.requestId,
     kind: step.document,
     stepId: step.id,
-    bodyTemplate: step.body ?? run.service.title,
+    title: step.titles?.[locale],
+    stepTitle: step.title,
+    locale,
+    bodyTemplate: step.templates?.[locale] ?? step.body ?? run.service.title,
     vars: run.templateVars(),
     publicUrl: run.input.publicUrl,
   });

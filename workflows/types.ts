@@ -65,8 +65,14 @@ export interface RegisterLetterStep extends StepBase {
 
 export interface DeliverStep extends StepBase {
   type: 'deliver';
-  document: 'certificate' | 'reply-letter';
+  /** the kind of document: certificate, reply-letter, permit, or any kind the author names */
+  document: string;
+  /** the title printed on it per language; by default the kind's own (گواهی, پاسخ نامه) or the step's title */
+  titles?: Partial<Record<'fa' | 'en', string>>;
   body?: string;
+  /** the body per language, chosen by the answer of `languageField` (fa or en) */
+  templates?: Partial<Record<'fa' | 'en', string>>;
+  languageField?: string;
 }
 
 export interface NotifyStep extends StepBase {
