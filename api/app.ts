@@ -11,6 +11,7 @@ import { bindTrackingCode, requestLogger, requestTiming, TRACKED_PATHS } from '.
 import { adminApiKeyRoutes } from './routes/admin-api-keys';
 import { adminAuditRoutes } from './routes/admin-audit';
 import { adminDepartmentRoutes } from './routes/admin-departments';
+import { adminHolidayRoutes } from './routes/admin-holidays';
 import { adminServiceRoutes } from './routes/admin-services';
 import { adminStaffRoutes } from './routes/admin-staff';
 import { adminWebhookRoutes } from './routes/admin-webhooks';
@@ -120,6 +121,7 @@ export function createApp(given: Omit<AppContext, 'throttles'> & Partial<Pick<Ap
   app.use(adminServiceRoutes(ctx));
   app.use(adminDepartmentRoutes(ctx));
   app.use(adminStaffRoutes(ctx));
+  app.use(adminHolidayRoutes(ctx));
   app.use(adminAuditRoutes(ctx));
   app.use(adminApiKeyRoutes(ctx));
   app.use(adminWebhookRoutes(ctx));

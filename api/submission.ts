@@ -4,6 +4,7 @@ import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
 import type { Metrics } from '../lib/metrics';
 import { addWorkingDays } from '../lib/jalali';
+import { workingCalendar, type WorkingCalendar } from './calendar';
 import { workflowIdFor } from '../lib/temporal';
 import { newTrackingCode } from '../lib/tracking-code';
 import { ServiceIdKey, StatusKey, TrackingCodeKey } from '../workflows/search-attributes';
@@ -37,19 +38,19 @@ async function workflowExists(temporal: Client, workflowId: string): Promise<boo
   }
 }
 
-export function slaDueDate(service: ServiceSnapshot['definition'], from: Date, holidays: Set<string>): Date {
+export function slaDueDate(service: ServiceSnapshot['definition'], from: Date, calendar: WorkingCalendar): Date {
   if (service.sla.durationSeconds) return new Date(from.getTime() + service.sla.durationSeconds * 1000);
-  return addWorkingDays(from, service.sla.workingDays, holidays);
+  return addWorkingDays(from, service.sla.workingDays, calendar.holidays, calendar.weekend);
 }
 
 export function createSubmitter(db: Db, temporal: Client, config: Config, metrics?: Metrics) {
-  const holidays = new Set(config.holidays);
 
   return async function submitRequest(submission: Submission): Promise<{ trackingCode: string; requestId: number }> {
     const secretariat = await db('departments').where({ is_secretariat: true }).orderBy('id').first();
     if (!secretariat) throw new Error('no secretariat department is configured');
     const now = new Date();
-    const due = slaDueDate(submission.service.definition, now, holidays);
+    // The holidays table as it stands now: a day an admin added or moved counts from the next request on.
+    const due = slaDueDate(submission.service.definition, now, await workingCalendar(db, config, now));
     for (let attempt = 0; ; attempt++) {
       const trackingCode = newTrackingCode();
       try {

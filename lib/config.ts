@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { WEEKDAY_NAMES, weekendOf } from './calendar';
+import type { Weekday } from './jalali';
 import { bounded, ConfigError, flag, int, oneOf, origins, token, url, type Env } from './config-values';
 
 export { ConfigError };
@@ -88,6 +90,8 @@ export interface Config {
   letterRegistry: LetterRegistryName;
   externalRegistry?: { url: string; token?: string };
   holidays: string[];
+  /** The agency's weekend (WEEKEND_DAYS): Friday by default, Thursday and Friday where the agency closes both */
+  weekend: Weekday[];
   /** Official documents: the engine that prints them as PDF (none: HTML, saying so) and the letterhead on them */
   documents: {
     pdfEngine: 'chromium' | 'none';
@@ -178,6 +182,13 @@ function payloadKeys(env: Env, production: boolean): PayloadKeys {
     current ||= match[1];
   }
   return { current, keys };
+}
+
+function weekend(env: Env): Weekday[] {
+  const names = (env.WEEKEND_DAYS || 'friday').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const bad = names.find((n) => !(WEEKDAY_NAMES as readonly string[]).includes(n));
+  if (bad || !names.length || names.length > 3) throw new ConfigError(`WEEKEND_DAYS must name one to three weekdays, e.g. friday or thursday,friday, got "${env.WEEKEND_DAYS}"`);
+  return [...weekendOf(names)];
 }
 
 function holidays(env: Env): string[] {
@@ -320,6 +331,7 @@ export function loadConfig(env: Env = process.env): Config {
     s3: s3Settings(env),
     ...letterRegistrySettings(env, sandboxUrl),
     holidays: holidays(env),
+    weekend: weekend(env),
     documents: documentSettings(env),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, nodeEnv === 'test' ? 'silent' : 'info'),
     workerHttpPort: int(env, 'WORKER_HTTP_PORT', 3001),

@@ -11,6 +11,7 @@ import type { Decision, DecisionKind, InquiryStep } from '../../workflows/types'
 import { applyAssigneeFilter, assigneeFilterOf, assignmentPanel, slaCountdown } from '../assignment';
 import { departmentOptions, readableAnswers } from '../answers';
 import { audit } from '../audit';
+import { workingCalendar } from '../calendar';
 import { checkStaffSms, sendStaffSms, STAFF_SMS_MAX } from '../staff-sms';
 import { requestAuditTrail } from '../audit-search';
 import { decodeCursor, encodeCursor, type AppContext } from '../context';
@@ -80,9 +81,9 @@ export function staffRequestRoutes(ctx: AppContext): Router {
           )
         : 0;
     const now = new Date();
-    const holidays = new Set(ctx.config.holidays);
+    const { holidays, weekend } = await workingCalendar(ctx.db, ctx.config, now);
     res.render('staff/inbox', {
-      requests: page.map((r: { closed_at: Date | null; sla_due_at: Date }) => ({ ...r, countdown: r.closed_at ? '' : slaCountdown(r.sla_due_at, now, holidays, res.locals.locale), overdue: !r.closed_at && new Date(r.sla_due_at) < now })),
+      requests: page.map((r: { closed_at: Date | null; sla_due_at: Date }) => ({ ...r, countdown: r.closed_at ? '' : slaCountdown(r.sla_due_at, now, holidays, res.locals.locale, weekend), overdue: !r.closed_at && new Date(r.sla_due_at) < now })),
       filters: { status, service: serviceId, sla, who, find },
       escalated,
       statuses: REQUEST_STATUSES,
