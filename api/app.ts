@@ -35,6 +35,7 @@ import { staffRequestRoutes } from './routes/staff-requests';
 import { surveyRoutes } from './routes/survey';
 import { temporalCodecRoutes } from './routes/temporal-codec';
 import { trackRoutes } from './routes/track';
+import { treasuryRoutes } from './routes/treasury';
 import { verifyRoutes } from './routes/verify';
 import { createThrottles } from './throttles';
 import { createViewEngine, viewsDir } from './views';
@@ -126,6 +127,7 @@ export function createApp(given: Omit<AppContext, 'throttles'> & Partial<Pick<Ap
   app.use(adminApiKeyRoutes(ctx));
   app.use(adminWebhookRoutes(ctx));
   app.use(reportRoutes(ctx));
+  app.use(treasuryRoutes(ctx));
   app.use(temporalCodecRoutes(ctx));
   app.use(integrationRoutes(ctx));
   app.use(jsonApiRoutes(ctx));

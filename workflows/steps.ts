@@ -138,6 +138,8 @@ export async function payment(run: RequestRun, step: PaymentStep): Promise<StepO
     requestId: run.input.requestId,
     feeKey: fee.key,
     amountRials: fee.amountRials,
+    depositId: fee.depositId,
+    account: fee.account,
     deadlineAt: new Date(Date.now() + windowMs).toISOString(),
   });
   await run.setStatus('awaiting_payment', { step, awaiting: 'payment', data: { paymentId, amountRials: fee.amountRials } });

@@ -129,6 +129,10 @@ export interface Fee {
   amountRials: number;
   when: 'on-submit' | 'after-review' | 'on-delivery';
   legalBasis?: string;
+  /** the treasury deposit id (شناسه واریز) the fee is paid under */
+  depositId?: string;
+  /** the account it goes to (an IBAN) */
+  account?: string;
 }
 
 export interface ServiceDefinition {
