@@ -27,7 +27,7 @@ export function answersAsText(definition: Pick<ServiceDefinition, 'fields'>, ans
 export function createExternalLetterActivities(db: Db, registry: ExternalLetterRegistry) {
   return {
     async registerIncomingLetter(input: LetterRegistration): Promise<RegisteredLetter> {
-      const existing = await db('letters').where({ request_id: input.requestId }).first();
+      const existing = await db('letters').where({ request_id: input.requestId, direction: 'incoming' }).first();
       if (existing) return { number: existing.number, departmentId: existing.department_id };
       const department = await db('departments').where({ code: input.departmentCode }).first();
       if (!department) throw refused(`the department "${input.departmentCode}" does not exist`);

@@ -2,10 +2,12 @@
 import type { InquiryClient } from '../adapters/agencies';
 import type { ExternalLetterRegistry } from '../adapters/letter-registry';
 import type { DocumentStore } from '../adapters/documents';
+import type { PdfEngine } from '../adapters/pdf';
 import type { SmsProvider } from '../adapters/sms';
 import type { PayloadKeys } from '../lib/config';
 import type { Db } from '../lib/db';
 import type { Metrics } from '../lib/metrics';
+import type { Letterhead } from './deliverable-document';
 import { createDeliverableActivities } from './deliverables';
 import { createExternalLetterActivities } from './external-letters';
 import { createInquiryActivities } from './inquiries';
@@ -30,6 +32,10 @@ export interface ActivityDeps {
   payloadKeys?: PayloadKeys;
   /** WEBHOOK_ALLOW_PRIVATE: subscribers on loopback, private or link-local addresses are reached too. */
   webhookAllowPrivate?: boolean;
+  /** Prints issued documents to PDF; absent, they are HTML and say so. */
+  pdf?: PdfEngine | null;
+  /** The organisation's name, logo and address on every issued document. */
+  letterhead: Letterhead;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -40,7 +46,7 @@ export function createActivities(deps: ActivityDeps) {
     ...(deps.letterRegistry ? createExternalLetterActivities(deps.db, deps.letterRegistry) : createLetterActivities(deps.db)),
     ...createWebhookActivities(deps.db, deps.metrics, { allowPrivate: deps.webhookAllowPrivate ?? false }),
     ...createPaymentActivities(deps.db),
-    ...createDeliverableActivities(deps.db),
+    ...createDeliverableActivities(deps.db, { pdf: deps.pdf, letterhead: deps.letterhead }),
     ...createRetentionActivities(deps.db, deps.documents),
   };
 }

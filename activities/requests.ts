@@ -80,7 +80,7 @@ export function createRequestActivities(db: Db, metrics?: Metrics) {
         if (change.departmentId !== undefined) update.department_id = change.departmentId;
         // A request that moves to another department leaves its assignee behind, and its letter goes with it.
         if (moved) update.assigned_to = null;
-        if (moved && change.departmentId !== null) await trx('letters').where({ request_id: change.requestId }).update({ department_id: change.departmentId });
+        if (moved && change.departmentId !== null) await trx('letters').where({ request_id: change.requestId, direction: 'incoming' }).update({ department_id: change.departmentId });
         if (change.reason !== undefined) update.decision_reason = change.reason;
         if (change.slaDueAt !== undefined) update.sla_due_at = change.slaDueAt;
         if (isClosingStatus(change.status)) update.closed_at = trx.fn.now();

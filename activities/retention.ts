@@ -64,10 +64,10 @@ async function redactAudit(trx: Db, requestIds: number[]): Promise<void> {
   await trx('audit_log').insert({ action: 'personal_data_removed', details: JSON.stringify({ requests: requestIds.length, auditEntriesRedacted: redacted }) });
 }
 
-/** A citizen none of whose requests keeps personal data, with no draft and no live session, loses their number. */
+/** A citizen none of whose requests keeps personal data, with no draft and no live session, loses their number (and the national code the counter kept). */
 async function forgetCitizens(trx: Db, requestIds: number[]): Promise<void> {
   await trx.raw(
-    `update citizens c set mobile = 'x' || lpad(c.id::text, 10, '0')
+    `update citizens c set mobile = 'x' || lpad(c.id::text, 10, '0'), national_code = null
       where c.id in (select citizen_id from requests where id = any(?::bigint[]))
         and c.mobile not like 'x%'
         and not exists (select 1 from requests r where r.citizen_id = c.id and r.personal_data_removed_at is null)
@@ -142,10 +142,10 @@ export function createRetentionActivities(db: Db, store?: DocumentStore) {
           .update({ answers: '{}', applicant_name: '', mobile: REMOVED_MOBILE, decision_reason: null, personal_data_removed_at: trx.fn.now() });
         await trx('request_events').whereIn('request_id', ids).update({ note: null });
         await trx('sms_outbox').whereIn('request_id', ids).update({ body: '', mobile: '' });
-        await trx('inquiries').whereIn('request_id', ids).update({ response: null, error: null });
+        await trx('inquiries').whereIn('request_id', ids).update({ response: null, error: null, checks: null });
         await trx('letters').whereIn('request_id', ids).update({ sender: REMOVED_TEXT, subject: REMOVED_TEXT });
         await trx('letter_referrals').whereIn('letter_id', trx('letters').whereIn('request_id', ids).select('id')).update({ note: null });
-        await trx('deliverables').whereIn('request_id', ids).update({ body: '', text: null });
+        await trx('deliverables').whereIn('request_id', ids).update({ body: '', text: null, file: null });
         await trx('surveys').whereIn('request_id', ids).update({ comment: null });
         await redactAudit(trx, ids);
         await forgetCitizens(trx, ids);

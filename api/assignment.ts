@@ -2,7 +2,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../lib/db';
 import { translate, type Locale } from '../lib/i18n';
-import { DAY_MS, workingMsBetween } from '../lib/jalali';
+import { DAY_MS, workingMsBetween, type Weekday } from '../lib/jalali';
 import { toPersianDigits } from '../lib/persian';
 import type { StaffUser } from './session';
 
@@ -22,10 +22,10 @@ export function applyAssigneeFilter(builder: Knex.QueryBuilder, who: AssigneeFil
   if (who === 'unassigned') builder.whereNull('r.assigned_to');
 }
 
-/** «۲ روز مانده» / «۳ ساعت گذشته»: working time to the due moment, Fridays and holidays left out. */
-export function slaCountdown(due: Date | string | null, now: Date, holidays: ReadonlySet<string>, locale: Locale): string {
+/** «۲ روز مانده» / «۳ ساعت گذشته»: working time to the due moment, the weekend and holidays left out. */
+export function slaCountdown(due: Date | string | null, now: Date, holidays: ReadonlySet<string>, locale: Locale, weekend?: ReadonlySet<Weekday>): string {
   if (!due) return '';
-  const ms = workingMsBetween(now, new Date(due), holidays);
+  const ms = workingMsBetween(now, new Date(due), holidays, weekend);
   const left = ms >= 0;
   const abs = Math.abs(ms);
   let unit = 'minutes';

@@ -26,16 +26,22 @@ export function replyDocuments(service: ServiceDefinition, locale: Locale): Requ
 }
 
 export async function citizenRequestExtras(ctx: AppContext, request: RequestRow, service: ServiceDefinition, locale: Locale, form: ReplyForm = {}) {
-  const [documents, deliverable] = await Promise.all([
+  const [documents, deliverables] = await Promise.all([
     requestDocuments(ctx.db, request.id),
-    ctx.db('deliverables').where({ request_id: request.id }).first('issued_at'),
+    ctx.db('deliverables').where({ request_id: request.id }).orderBy('id').limit(20).select('id', 'kind', 'title', 'mime', 'issued_at'),
   ]);
   const replying = request.status === 'needs_info';
   const inputs = replying ? documentInputs(replyDocuments(service, locale), [], form.errors ?? [], locale) : [];
   const noteError = form.errors?.find((e) => e.key === 'note');
   return {
     documents: documents.map((d) => documentListItem(d, service.documents, locale)),
-    result: deliverable ? { issuedAt: deliverable.issued_at } : null,
+    result: deliverables.length ? { issuedAt: deliverables[0].issued_at } : null,
+    results: deliverables.map((d: { id: number; kind: string; title: string | null; mime: string; issued_at: Date }, i: number) => ({
+      href: `/requests/${request.tracking_code}/result${i === 0 ? '' : `/${d.id}`}`,
+      title: d.title ?? translate(locale, `documents.deliverable.kind.${d.kind}`),
+      pdf: d.mime === 'application/pdf',
+      issuedAt: d.issued_at,
+    })),
     reply: replying
       ? {
           inputs,

@@ -3,7 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 
 // The forms that carry files; their routes read the body and then call csrfAfterUpload.
-const UPLOAD_ROUTES = [/^\/services\/[^/]+\/apply$/, /^\/requests\/[^/]+\/resubmit$/, /^\/verify\/[^/]+$/, /^\/admin\/services\/[^/]+\/upload$/];
+const UPLOAD_ROUTES = [/^\/services\/[^/]+\/apply$/, /^\/staff\/counter\/\d+\/services\/[^/]+\/apply$/, /^\/requests\/[^/]+\/resubmit$/, /^\/verify\/[^/]+$/, /^\/admin\/services\/[^/]+\/upload$/];
 
 export const readsUploads = (path: string) => UPLOAD_ROUTES.some((route) => route.test(path));
 

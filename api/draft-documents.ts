@@ -7,7 +7,7 @@ import { documentStoreFor, storeDocument, type DocumentRow } from './documents';
 import { checkUpload, inputName, tooLargeError, type MultipartForm } from './uploads';
 
 /** Applies the form's files to the draft: a new file replaces its document's earlier one, "remove" drops an optional one. */
-export async function saveDraftUploads(ctx: AppContext, citizenId: number, definition: ServiceDefinition, form: MultipartForm, locale: Locale): Promise<FieldError[]> {
+export async function saveDraftUploads(ctx: AppContext, citizenId: number, definition: ServiceDefinition, form: MultipartForm, locale: Locale, uploadedBy: 'citizen' | 'staff' = 'citizen'): Promise<FieldError[]> {
   const store = documentStoreFor(ctx.config);
   const errors: FieldError[] = [];
   const unused: string[] = [];
@@ -31,7 +31,7 @@ export async function saveDraftUploads(ctx: AppContext, citizenId: number, defin
       const old = await trx('documents').whereNull('request_id').where({ ...draftOf, doc_key: doc.key }).delete().returning('storage_key');
       unused.push(...old.map((o: { storage_key: string }) => o.storage_key));
       if (file && checked?.ok) {
-        await storeDocument(trx, store, { requestId: null, citizenId, serviceId: definition.id, docKey: doc.key, name: checked.name, mime: checked.mime, bytes: file.bytes, uploadedBy: 'citizen' });
+        await storeDocument(trx, store, { requestId: null, citizenId, serviceId: definition.id, docKey: doc.key, name: checked.name, mime: checked.mime, bytes: file.bytes, uploadedBy });
       }
     });
   }

@@ -11,6 +11,8 @@ export interface RegistryFilters {
   number: string;
   sender: string;
   mobile: string | null;
+  /** incoming (وارده), outgoing (صادره), or both when empty */
+  direction: '' | 'incoming' | 'outgoing';
   from: Date | null;
   until: Date | null;
 }
@@ -30,7 +32,8 @@ const likeEscape = (s: string) => s.replace(/[%_\\]/g, '\\$&');
 export function registryFilters(query: Record<string, unknown>) {
   const text = (name: string, max: number) => (typeof query[name] === 'string' ? (query[name] as string).trim().slice(0, max) : '');
   const range = jalaliRange(query, 'registry.errors.date');
-  const input = { number: text('number', 40), sender: text('sender', 100), mobile: text('mobile', 20), ...range.input };
+  const direction = text('direction', 10);
+  const input = { number: text('number', 40), sender: text('sender', 100), mobile: text('mobile', 20), direction: direction === 'incoming' || direction === 'outgoing' ? direction : '', ...range.input };
   const errors = [...range.errors];
   const mobile = input.mobile ? normalizeMobile(input.mobile) : null;
   if (input.mobile && !mobile) errors.push({ id: 'mobile', messageKey: 'registry.errors.mobile' });
@@ -38,6 +41,7 @@ export function registryFilters(query: Record<string, unknown>) {
     number: toLatinDigits(input.number),
     sender: normalizePersianText(input.sender).toLowerCase(),
     mobile,
+    direction: input.direction as RegistryFilters['direction'],
     from: range.from,
     until: range.until,
   };
@@ -51,6 +55,7 @@ export function registryQuery(db: Db, staff: StaffUser, filters: RegistryFilters
     .join('departments as d', 'd.id', 'l.department_id')
     .modify((b) => {
       if (!seesWholeRegistry(staff)) b.whereIn('l.department_id', staff.departmentIds.length ? staff.departmentIds : [-1]);
+      if (filters.direction) b.where('l.direction', filters.direction);
       if (filters.number) b.where('l.number', 'like', `%${likeEscape(filters.number)}%`);
       if (filters.sender) b.whereRaw('lower(l.sender) like ?', [`%${likeEscape(filters.sender)}%`]);
       // By the citizen's mobile: citizens (unique mobile) → their requests → the letters of those requests.
@@ -63,7 +68,7 @@ export function registryQuery(db: Db, staff: StaffUser, filters: RegistryFilters
     })
     .orderBy([{ column: 'l.registered_at', order: 'desc' }, { column: 'l.id', order: 'desc' }])
     .limit(limit + 1)
-    .select('l.id', 'l.number', 'l.registered_at', db.raw('l.registered_at::text as cursor_at'), 'l.sender', 'l.subject', 'l.department_id', 'd.name as department_name');
+    .select('l.id', 'l.number', 'l.direction', 'l.recipient', 'l.registered_at', db.raw('l.registered_at::text as cursor_at'), 'l.sender', 'l.subject', 'l.department_id', 'd.name as department_name');
 }
 
 export async function registryPage(db: Db, staff: StaffUser, filters: RegistryFilters, after: unknown) {

@@ -37,9 +37,11 @@ function scoped(db: Db, filter: ReportFilter) {
 
 const round = (n: unknown, digits = 1) => (n === null || n === undefined ? null : Math.round(Number(n) * 10 ** digits) / 10 ** digits);
 
-/** `groupBy` 'service' or 'department'; processing time runs from submission to the closing decision. */
-export async function buildReport(db: Db, filter: ReportFilter, groupBy: 'service' | 'department'): Promise<ReportRow[]> {
-  const keyColumn = groupBy === 'service' ? 'r.service_id' : 'r.department_id';
+export type ReportGrouping = 'service' | 'department' | 'channel';
+
+/** `groupBy` 'service', 'department' or 'channel' (online / counter; the caller names them); processing time runs from submission to the closing decision. */
+export async function buildReport(db: Db, filter: ReportFilter, groupBy: ReportGrouping): Promise<ReportRow[]> {
+  const keyColumn = { service: 'r.service_id', department: 'r.department_id', channel: 'r.channel' }[groupBy];
   const [summary, statuses, ratings, names] = await Promise.all([
     scoped(db, filter)
       .select(db.raw(`${keyColumn}::text as key`))
@@ -54,7 +56,7 @@ export async function buildReport(db: Db, filter: ReportFilter, groupBy: 'servic
       .groupBy(keyColumn),
     scoped(db, filter).select(db.raw(`${keyColumn}::text as key`), 'r.status').count('* as n').groupBy(keyColumn, 'r.status'),
     scoped(db, filter).join('surveys as s', 's.request_id', 'r.id').select(db.raw(`${keyColumn}::text as key`), 's.rating').count('* as n').groupBy(keyColumn, 's.rating'),
-    groupBy === 'service' ? db('services').select('id as key', 'title') : db('departments').select(db.raw('id::text as key'), 'name as title'),
+    groupBy === 'service' ? db('services').select('id as key', 'title') : groupBy === 'department' ? db('departments').select(db.raw('id::text as key'), 'name as title') : Promise.resolve([]),
   ]);
   const titles = new Map(names.map((n: { key: string; title: string }) => [String(n.key), n.title]));
   const rows = new Map<string, ReportRow>();

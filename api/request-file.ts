@@ -14,6 +14,9 @@ export interface InquiryRow {
   response: unknown;
   error: string | null;
   created_at: Date;
+  /** how the answer compared with the form, when the step asked (requests started before this was kept have none) */
+  verdict?: 'match' | 'mismatch' | null;
+  checks?: { key: string; got: string; match: boolean }[] | null;
 }
 
 export type Match = 'match' | 'mismatch' | null;
@@ -50,17 +53,29 @@ export function inquiryFacts(row: InquiryRow, step: InquiryStep | undefined, ser
   if (!response || typeof response !== 'object' || Array.isArray(response)) return response === null || response === undefined ? [] : [{ label: translate(locale, 'staffRequest.evidence'), value: plain(response, locale), match: null }];
   const shown = shownEvidence(response, full) as Record<string, unknown>;
   const name = comparable(applicantOf(service, answers).name || applicantName || '');
-  return Object.entries(response as Record<string, unknown>)
+  const label = (key: string, field?: { label: string }) => (hasKey(locale, `inquiryFields.${key}`) ? translate(locale, `inquiryFields.${key}`) : (field?.label ?? key));
+  // The comparison the workflow made is the one shown; older requests get the page's own reading.
+  const checks = new Map((row.checks ?? []).map((c) => [c.key, c]));
+  const facts: InquiryFact[] = Object.entries(response as Record<string, unknown>)
     .filter(([, value]) => value !== null && value !== undefined && value !== '')
     .map(([key, value]) => {
       const fieldKey = step?.input[key];
       const field = fieldKey ? service.fields.find((f) => f.key === fieldKey) : undefined;
       let match: Match = null;
-      if (fieldKey && answers[fieldKey]) match = comparable(answers[fieldKey]) === comparable(String(value)) ? 'match' : 'mismatch';
+      const check = checks.get(key);
+      if (check) match = check.match ? 'match' : 'mismatch';
+      else if (row.checks) match = null;
+      else if (fieldKey && answers[fieldKey]) match = comparable(answers[fieldKey]) === comparable(String(value)) ? 'match' : 'mismatch';
       else if (NAME_PARTS.has(key) && name) match = name.includes(comparable(String(value))) ? 'match' : 'mismatch';
-      const label = hasKey(locale, `inquiryFields.${key}`) ? translate(locale, `inquiryFields.${key}`) : (field?.label ?? key);
-      return { label, value: plain(shown[key], locale), match };
+      return { label: label(key, field), value: plain(shown[key], locale), match };
     });
+  // A compared item the agency gives in parts (the whole name) gets its own row.
+  for (const check of checks.values()) {
+    if (check.key in (response as Record<string, unknown>)) continue;
+    const value = (shownEvidence({ [check.key]: check.got }, full) as Record<string, unknown>)[check.key];
+    facts.push({ label: label(check.key), value: plain(value, locale), match: check.match ? 'match' : 'mismatch' });
+  }
+  return facts;
 }
 
 export interface HistoryEvent {

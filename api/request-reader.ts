@@ -26,6 +26,9 @@ export interface RequestRow {
   closed_at: Date | null;
   /** set by the retention sweep once answers, name and mobile are gone */
   personal_data_removed_at?: Date | null;
+  /** `online`, or `counter` when a clerk registered it for a walk-in citizen (`registered_by`) */
+  channel?: 'online' | 'counter';
+  registered_by?: number | null;
 }
 
 export async function findRequest(db: Db, trackingCode: string): Promise<RequestRow | null> {

@@ -15,7 +15,7 @@ export interface StaffUser {
   id: number;
   username: string;
   displayName: string;
-  role: 'secretariat' | 'reviewer' | 'supervisor' | 'admin';
+  role: 'secretariat' | 'reviewer' | 'supervisor' | 'admin' | 'counter';
   departmentIds: number[];
 }
 

@@ -4,6 +4,7 @@ import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
 import type { Metrics } from '../lib/metrics';
 import { addWorkingDays } from '../lib/jalali';
+import { workingCalendar, type WorkingCalendar } from './calendar';
 import { workflowIdFor } from '../lib/temporal';
 import { newTrackingCode } from '../lib/tracking-code';
 import { ServiceIdKey, StatusKey, TrackingCodeKey } from '../workflows/search-attributes';
@@ -17,6 +18,8 @@ export interface Submission {
   answers: Record<string, string>;
   /** The draft this submission consumes: a second submission of the same draft (a double click) finds it gone. */
   draftId?: number;
+  /** The counter clerk who registered it for a walk-in citizen; absent for a request made online. */
+  clerk?: { id: number; username: string };
 }
 
 /** The draft was already turned into a request by an earlier click. */
@@ -36,9 +39,9 @@ async function workflowExists(temporal: Client, workflowId: string): Promise<boo
   }
 }
 
-export function slaDueDate(service: ServiceSnapshot['definition'], from: Date, holidays: Set<string>): Date {
+export function slaDueDate(service: ServiceSnapshot['definition'], from: Date, calendar: WorkingCalendar): Date {
   if (service.sla.durationSeconds) return new Date(from.getTime() + service.sla.durationSeconds * 1000);
-  return addWorkingDays(from, service.sla.workingDays, holidays);
+  return addWorkingDays(from, service.sla.workingDays, calendar.holidays, calendar.weekend);
 }
 
 function startRequestWorkflow(temporal: Client, config: Config, input: RequestInput) {
@@ -111,13 +114,13 @@ export async function resumeAbandonedSubmissions(db: Db, temporal: Client, confi
 }
 
 export function createSubmitter(db: Db, temporal: Client, config: Config, metrics?: Metrics) {
-  const holidays = new Set(config.holidays);
 
   return async function submitRequest(submission: Submission): Promise<{ trackingCode: string; requestId: number }> {
     const secretariat = await db('departments').where({ is_secretariat: true }).orderBy('id').first();
     if (!secretariat) throw new Error('no secretariat department is configured');
     const now = new Date();
-    const due = slaDueDate(submission.service.definition, now, holidays);
+    // The holidays table as it stands now: a day an admin added or moved counts from the next request on.
+    const due = slaDueDate(submission.service.definition, now, await workingCalendar(db, config, now));
     const applicant = applicantOf(submission.service.definition, submission.answers);
     for (let attempt = 0; ; attempt++) {
       const trackingCode = newTrackingCode();
@@ -143,6 +146,8 @@ export function createSubmitter(db: Db, temporal: Client, config: Config, metric
               applicant_name: applicant.name || null,
               sla_due_at: due,
               created_at: now,
+              channel: submission.clerk ? 'counter' : 'online',
+              registered_by: submission.clerk?.id ?? null,
             })
             .returning('id');
           // Files uploaded with the draft become the request's.
@@ -163,6 +168,7 @@ export function createSubmitter(db: Db, temporal: Client, config: Config, metric
           slaStartedAt: now.toISOString(),
           slaDueAt: due.toISOString(),
           publicUrl: config.publicUrl,
+          ...(submission.clerk ? { registeredBy: `staff:${submission.clerk.id}` } : {}),
         };
         try {
           await startRequestWorkflow(temporal, config, input);

@@ -5,11 +5,16 @@ import { syncCatalog } from './catalog-sync';
 import type { Config } from './config';
 import { migrateLatest, type Db } from './db';
 import { seedDemoStaff, seedDepartments } from './demo-data';
+import { seedHolidays } from './calendar';
+import { jalaliYear } from './jalali';
 
 export async function prepareDatabase(db: Db, config: Config, log: Pick<Logger, 'info' | 'warn'>): Promise<void> {
   const applied = await migrateLatest(db);
   if (applied.length) log.info(`applied ${applied.length} database migrations`);
   await seedDepartments(db);
+  // This year's and next year's official holidays, lunar ones marked unconfirmed until an admin checks them.
+  const year = jalaliYear(new Date());
+  await seedHolidays(db, [year, year + 1]);
   if (config.env !== 'production') await seedDemoStaff(db);
   const { services, problems } = loadCatalog(config.catalogDir);
   // A broken file is reported and skipped; the rest of the desk keeps working.

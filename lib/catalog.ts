@@ -56,9 +56,20 @@ function crossCheck(def: ServiceDefinition): Found[] {
   def.steps.forEach((step, i) => {
     const at = `/steps/${i}`;
     if (step.type === 'inquiry') {
-      for (const [param, fieldKey] of Object.entries(step.input)) {
-        if (!fieldKeys.has(fieldKey)) problems.push({ pointer: `${at}/input/${param}`, key: 'noSuchField', vars: { key: fieldKey } });
+      // `$mobile` is the applicant's; `inquiries.<step>.<key>` must name an inquiry step before this one.
+      const known = (source: string) =>
+        source === '$mobile' ||
+        fieldKeys.has(source) ||
+        (source.startsWith('inquiries.') && def.steps.slice(0, i).some((s) => s.type === 'inquiry' && s.id === source.split('.')[1]));
+      for (const [param, source] of Object.entries(step.input)) {
+        if (!known(source)) problems.push({ pointer: `${at}/input/${param}`, key: 'noSuchSource', vars: { key: source } });
       }
+      for (const [key, source] of Object.entries(step.compare ?? {})) {
+        if (typeof source === 'string' && !known(source)) problems.push({ pointer: `${at}/compare/${key}`, key: 'noSuchSource', vars: { key: source } });
+      }
+    }
+    if (step.type === 'deliver' && step.languageField && !fieldKeys.has(step.languageField)) {
+      problems.push({ pointer: `${at}/languageField`, key: 'noSuchField', vars: { key: step.languageField } });
     }
     if (step.type === 'payment' && !feeKeys.has(step.fee)) problems.push({ pointer: `${at}/fee`, key: 'noSuchFee', vars: { key: step.fee } });
     if (step.type === 'register-letter') {

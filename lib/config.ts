@@ -1,7 +1,10 @@
 // Every setting of the desk, read from the environment in this one place and validated at start.
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { WEEKDAY_NAMES, weekendOf } from './calendar';
+import type { Weekday } from './jalali';
 import { bounded, ConfigError, flag, int, oneOf, origins, token, url, type Env } from './config-values';
 
 export { ConfigError };
@@ -87,6 +90,14 @@ export interface Config {
   letterRegistry: LetterRegistryName;
   externalRegistry?: { url: string; token?: string };
   holidays: string[];
+  /** The agency's weekend (WEEKEND_DAYS): Friday by default, Thursday and Friday where the agency closes both */
+  weekend: Weekday[];
+  /** Official documents: the engine that prints them as PDF (none: HTML, saying so) and the letterhead on them */
+  documents: {
+    pdfEngine: 'chromium' | 'none';
+    chromiumPath?: string;
+    letterhead: { name: string; address: string; phone?: string; logoPath: string };
+  };
   logLevel: string;
   /** The worker's own port for /healthz, /readyz and /metrics (0: any free port) */
   workerHttpPort: number;
@@ -175,6 +186,13 @@ function payloadKeys(env: Env, production: boolean): PayloadKeys {
   return { current, keys };
 }
 
+function weekend(env: Env): Weekday[] {
+  const names = (env.WEEKEND_DAYS || 'friday').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const bad = names.find((n) => !(WEEKDAY_NAMES as readonly string[]).includes(n));
+  if (bad || !names.length || names.length > 3) throw new ConfigError(`WEEKEND_DAYS must name one to three weekdays, e.g. friday or thursday,friday, got "${env.WEEKEND_DAYS}"`);
+  return [...weekendOf(names)];
+}
+
 function holidays(env: Env): string[] {
   const days = (env.HOLIDAYS || '').split(',').map((s) => s.trim()).filter(Boolean);
   const bad = days.find((d) => !/^\d{4}-\d{2}-\d{2}$/.test(d));
@@ -206,6 +224,7 @@ function agencies(env: Env, sandboxUrl: string): Record<string, string> {
   const found: Record<string, string> = {
     'civil-registry': `${sandboxUrl}/agencies/civil-registry`,
     'postal-company': `${sandboxUrl}/agencies/postal-company`,
+    shahkar: `${sandboxUrl}/agencies/shahkar`,
   };
   for (const [key, value] of Object.entries(env)) {
     const match = /^AGENCY_([A-Z0-9_]+)_URL$/.exec(key);
@@ -228,6 +247,29 @@ function refuseSandboxInProduction(config: Config, env: Env): void {
   if (config.letterRegistry === 'http' && (!env.EXTERNAL_REGISTRY_URL || sandbox(config.externalRegistry?.url))) {
     throw new ConfigError('EXTERNAL_REGISTRY_URL must point at the correspondence system in production when LETTER_REGISTRY=http, not the sandbox');
   }
+}
+
+const DEFAULT_CHROMIUM = '/usr/bin/chromium';
+
+/** PDF_ENGINE=chromium needs a Chromium; by default one is used when there is one (CHROMIUM_PATH or /usr/bin/chromium). */
+function documentSettings(env: Env): Config['documents'] {
+  const chromiumPath = env.CHROMIUM_PATH || (fs.existsSync(DEFAULT_CHROMIUM) ? DEFAULT_CHROMIUM : undefined);
+  const pdfEngine = oneOf(env, 'PDF_ENGINE', ['chromium', 'none'] as const, chromiumPath ? 'chromium' : 'none');
+  if (pdfEngine === 'chromium' && (!chromiumPath || !fs.existsSync(chromiumPath))) {
+    throw new ConfigError(`PDF_ENGINE=chromium needs a Chromium: set CHROMIUM_PATH (${chromiumPath ?? DEFAULT_CHROMIUM} does not exist) or PDF_ENGINE=none`);
+  }
+  const logoPath = path.resolve(env.ORG_LOGO || path.join(__dirname, '..', 'public', 'favicon.svg'));
+  if (!/\.(svg|png|jpe?g)$/i.test(logoPath) || !fs.existsSync(logoPath)) throw new ConfigError(`ORG_LOGO must be an existing .svg, .png or .jpg file, got "${logoPath}"`);
+  return {
+    pdfEngine,
+    chromiumPath: pdfEngine === 'chromium' ? chromiumPath : undefined,
+    letterhead: {
+      name: env.ORG_NAME || 'سازمان نمونه',
+      address: env.ORG_ADDRESS || 'تهران، خیابان نمونه، پلاک ۱۲',
+      phone: env.ORG_PHONE || undefined,
+      logoPath,
+    },
+  };
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -291,6 +333,8 @@ export function loadConfig(env: Env = process.env): Config {
     s3: s3Settings(env),
     ...letterRegistrySettings(env, sandboxUrl),
     holidays: holidays(env),
+    weekend: weekend(env),
+    documents: documentSettings(env),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, nodeEnv === 'test' ? 'silent' : 'info'),
     workerHttpPort: int(env, 'WORKER_HTTP_PORT', 3001),
     workflowCacheSize: int(env, 'WORKFLOW_CACHE_SIZE', 250),

@@ -18,6 +18,7 @@ export const DEMO_STAFF = [
   { username: 'hr', display_name: 'رضا حسینی (امور اداری)', role: 'reviewer', departments: ['hr'] },
   { username: 'legal', display_name: 'نرگس موسوی (حقوقی)', role: 'reviewer', departments: ['legal'] },
   { username: 'inspection', display_name: 'امیر جعفری (شکایات)', role: 'reviewer', departments: ['inspection'] },
+  { username: 'counter', display_name: 'مینا کاظمی (میز خدمت حضوری)', role: 'counter', departments: [] as string[] },
   { username: 'supervisor', display_name: 'سرپرست شکایات', role: 'supervisor', departments: ['inspection'] },
 ];
 

@@ -28,6 +28,12 @@ export function createHandlebars(): typeof Handlebars {
   hb.registerHelper('digits', (value: unknown, options: Handlebars.HelperOptions) =>
     localeOf(options) === 'fa' ? toPersianDigits(String(value ?? '')) : String(value ?? ''),
   );
+  // A code with a Persian letter in it (1405/012/ص/0042) keeps its written order inside a left-to-right run:
+  // the letter sits in its own right-to-left span, and a left-to-right mark after it keeps the digits that follow from joining its run.
+  hb.registerHelper('letterCode', (value: unknown, options: Handlebars.HelperOptions) => {
+    const text = hb.Utils.escapeExpression(localeOf(options) === 'fa' ? toPersianDigits(String(value ?? '')) : String(value ?? ''));
+    return new hb.SafeString(text.replace(/([\u0621-\u064A\u067E\u0686\u0698\u06A9\u06AF\u06CC]+)/g, '<span dir="rtl">$1</span>\u200E'));
+  });
   hb.registerHelper('rials', (value: unknown, options: Handlebars.HelperOptions) => {
     const n = Number(value ?? 0);
     return localeOf(options) === 'fa' ? formatRials(n) : n.toLocaleString('en-US');

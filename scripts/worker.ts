@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { httpInquiryClient } from '../adapters/agencies';
 import { createDocumentStore } from '../adapters/documents';
 import { letterRegistryFromConfig } from '../adapters/letter-registry';
+import { pdfEngineFromConfig } from '../adapters/pdf';
 import { smsProviderFromConfig } from '../adapters/sms';
 import { createActivities } from '../activities';
 import { databaseCheck, healthRoutes } from '../api/health';
@@ -34,6 +35,7 @@ export async function startWorker(config: Config, log: Logger, options: WorkerOp
   const db = createDb(config.databaseUrl!);
   const connection = await connectWorker(config.temporal);
   const metrics = createMetrics('worker');
+  const pdf = pdfEngineFromConfig(config);
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
@@ -49,6 +51,8 @@ export async function startWorker(config: Config, log: Logger, options: WorkerOp
       letterRegistry: letterRegistryFromConfig(config),
       payloadKeys: config.temporal.payloadKeys,
       webhookAllowPrivate: config.webhookAllowPrivate,
+      pdf,
+      letterhead: config.documents.letterhead,
     }),
     // On shutdown, activities in flight get this long to finish before they are cancelled.
     shutdownGraceTime: '10 seconds',
@@ -94,6 +98,7 @@ export async function startWorker(config: Config, log: Logger, options: WorkerOp
       await running.catch((error) => log.error({ err: error }, 'worker ended with an error'));
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await pdf?.close();
       await connection.close();
       await db.destroy();
       log.info('worker stopped');

@@ -10,7 +10,7 @@ const servers = { DATABASE_URL: 'postgres://pishkhan@127.0.0.1:1/pishkhan', TEMP
 const payloadKey = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
 // A production desk that has everything but the one setting each row below leaves out or gets wrong.
 const production = { ...servers, NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40), TEMPORAL_PAYLOAD_KEYS: payloadKey };
-const realWorld = { SMS_PROVIDER: 'kavenegar', KAVENEGAR_API_KEY: 'kavenegar-key', PAYMENT_GATEWAY_URL: 'https://bank.example', AGENCY_CIVIL_REGISTRY_URL: 'https://civil.example', AGENCY_POSTAL_COMPANY_URL: 'https://post.example' };
+const realWorld = { SMS_PROVIDER: 'kavenegar', KAVENEGAR_API_KEY: 'kavenegar-key', PAYMENT_GATEWAY_URL: 'https://bank.example', AGENCY_CIVIL_REGISTRY_URL: 'https://civil.example', AGENCY_POSTAL_COMPANY_URL: 'https://post.example', AGENCY_SHAHKAR_URL: 'https://shahkar.example' };
 
 function run(script: string, env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
   return new Promise((resolve) => {

@@ -12,7 +12,8 @@ import { letterAnswers, loginCitizen, loginStaff, submitThroughPages, waitForSta
 const documentDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pishkhan-delivery-'));
 let desk: Desk;
 beforeAll(async () => {
-  desk = await startDesk({ DOCUMENT_DIR: documentDir });
+  // The HTML fallback (no PDF engine); the printed PDF is read back in official-documents.test.ts.
+  desk = await startDesk({ DOCUMENT_DIR: documentDir, PDF_ENGINE: 'none' });
 });
 afterAll(async () => {
   await desk?.stop();

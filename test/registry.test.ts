@@ -113,13 +113,16 @@ test('the searches are answered from indexes', async () => {
       const rows = (await trx.raw(`explain ${sql}`, bindings)).rows as { 'QUERY PLAN': string }[];
       return rows.map((r) => r['QUERY PLAN']).join('\n');
     });
-  const none = { number: '', sender: '', mobile: null, from: null, until: null };
+  const none = { number: '', sender: '', mobile: null, direction: '' as const, from: null, until: null };
   const clerk: StaffUser = { ...staff, role: 'secretariat', departmentIds: [] };
   expect(await plan({ ...none, number: '1405/012' }, clerk)).toContain('letters_number_trgm_idx');
   expect(await plan({ ...none, sender: 'کیوان' }, clerk)).toContain('letters_sender_trgm_idx');
   expect(await plan({ ...none, mobile: '09120000000' }, clerk)).toContain('citizens_mobile_unique');
   expect(await plan({ ...none, from: new Date(), until: new Date() }, clerk)).toContain('letters_registered_idx');
   expect(await plan(none, clerk)).toContain('letters_registered_idx');
+  // Outgoing letters are found through the direction index or the outgoing letters' own (partial) index.
+  expect(await plan({ ...none, direction: 'outgoing' }, clerk)).toMatch(/Index Scan on (letters_direction_registered_idx|letters_outgoing_request_step_unique)/);
+  expect(await plan({ ...none, direction: 'outgoing' }, clerk)).not.toMatch(/Seq Scan on letters/);
   expect(await plan(none)).toContain('letters_department_registered_idx');
 });
 

@@ -64,6 +64,10 @@ function filled(route: string, of: RoutedLetter & { documentId?: number }): stri
     number: encodeURIComponent(of.letterNumber),
     // Admin pages are refused before any id is looked at; staff pages get the department's own resources.
     id: route.startsWith('/admin') ? '1' : String(of.documentId ?? 0),
+    // The counter works for a citizen the clerk found; any other citizen is nobody's to open.
+    citizen: '1',
+    // A holiday (admin pages refuse before looking).
+    day: '2026-03-21',
   };
   let unknown = '';
   const address = route.replace(/:(\w+)/g, (_, name: string) => values[name] ?? ((unknown = name), ''));

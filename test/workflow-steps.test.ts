@@ -12,7 +12,8 @@ let desk: Desk;
 const SURVEY_SMS = 'نظر شما درباره درخواست {{trackingCode}}: {{link}}';
 
 beforeAll(async () => {
-  desk = await startDesk();
+  // Issued documents as HTML (no PDF engine), so their text can be read from the row.
+  desk = await startDesk({ PDF_ENGINE: 'none' });
   await publish(desk, testService('wf-pay', [step.payment(3), step.deliver(), step.notify(), step.survey()], {
     fees: [testFee],
     sms: { delivered: 'گواهی درخواست {{trackingCode}} صادر شد.', survey: SURVEY_SMS },

@@ -28,6 +28,7 @@ export const REFUSALS = [
   'not-your-department',
   'role-not-allowed',
   'same-decider',
+  'registered-by-you',
   'not-awaiting-reply',
   'not-awaiting-payment',
   'survey-not-open',

@@ -3,6 +3,7 @@ import fa from '../locales/fa.json';
 
 export const systemReasons = {
   inquiryFailed: (title: string) => fa.reasons.inquiryFailed.replace('{title}', title),
+  inquiryMismatch: (title: string) => fa.reasons.inquiryMismatch.replace('{title}', title),
   noReply: () => fa.reasons.noReply,
   unpaid: () => fa.reasons.unpaid,
 };

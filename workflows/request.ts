@@ -29,6 +29,8 @@ function checkDecision(run: RequestRun, step: ReviewStep, decision: Decision): v
   if (decision.kind === 'forward' && (!decision.forwardToDepartmentId || decision.forwardToDepartmentId === run.state.departmentId)) {
     refuse('forward-department-required');
   }
+  // The clerk who registered a walk-in citizen's request at the counter does not decide it (validators do not run on replay).
+  if (run.input.registeredBy && deciderOf(decision) === run.input.registeredBy) refuse('registered-by-you');
   checkRole(run, step, decision);
   // Two review steps of one request are decided by two people; admins are held to it too.
   if (run.trusted && !step.sameDeciderAllowed) {
@@ -48,6 +50,7 @@ function checkRole(run: RequestRun, step: ReviewStep, decision: Decision): void 
     if (run.trusted && run.state.awaiting === 'review' && !departmentIds.includes(run.state.departmentId ?? -1)) refuse('not-your-department');
     return;
   }
+  if (role === 'counter') refuse('role-not-allowed');
   if (step.role === 'secretariat' && role !== 'secretariat') refuse('role-not-allowed');
   if (step.role === 'supervisor' && role !== 'supervisor') refuse('role-not-allowed');
   if (step.role !== 'secretariat' && !departmentIds.includes(run.state.departmentId ?? -1)) refuse('not-your-department');

@@ -70,6 +70,8 @@ export class RequestRun {
   slaDueAt: number;
   clockPausedSince: number | null = null;
   replyText = '';
+  /** Each inquiry step's answer (step id → answer), for later steps and the issued document. */
+  readonly inquiryAnswers: Record<string, Record<string, unknown>> = {};
   /** The organisation's part is done (delivered, or only the citizen's survey is left): no more SLA marks. */
   slaStopped = false;
   private seq = 0;
@@ -110,6 +112,7 @@ export class RequestRun {
       applicantName: this.input.applicantName,
       reply: this.replyText,
       link: `${this.input.publicUrl}/track/${this.input.trackingCode}`,
+      inquiries: this.inquiryAnswers,
       ...extra,
     };
   }

@@ -2,7 +2,7 @@
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { activities, deciderOf, RequestRun } from './run';
-import { LETTER_REFUSED, type DeliverStep, type InquiryStep, type NotifyStep, type PaymentStep, type RegisterLetterStep, type ReviewStep, type SurveyStep } from './types';
+import { LETTER_REFUSED, type DeliverStep, type InquiryOutcome, type InquiryStep, type NotifyStep, type PaymentStep, type RegisterLetterStep, type ReviewStep, type SurveyStep } from './types';
 import { systemReasons } from './reasons';
 
 export type StepOutcome = 'next' | 'stop';
@@ -16,13 +16,30 @@ const inquiries = wf.proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: ['InquiryRefused'] },
 });
 
+/** Requests started since this change judge each inquiry's answer against the form and act on a disagreement as the step says. */
+export const INQUIRY_CHECKS_PATCH = 'inquiry-compares-answers';
+
+/** A value the step names: a form field, the applicant's mobile (`$mobile`) or an earlier answer (`inquiries.<step>.<key>`). */
+function sourceValue(run: RequestRun, source: string): string {
+  if (source === '$mobile') return run.input.mobile;
+  if (source.startsWith('inquiries.')) {
+    const [, stepId, key] = source.split('.');
+    const value = run.inquiryAnswers[stepId]?.[key];
+    return value === undefined || value === null ? '' : String(value);
+  }
+  return run.input.answers[source] ?? '';
+}
+
 export async function inquiry(run: RequestRun, step: InquiryStep): Promise<StepOutcome> {
+  const judged = wf.patched(INQUIRY_CHECKS_PATCH);
   const input: Record<string, string> = {};
-  for (const [param, field] of Object.entries(step.input)) input[param] = run.input.answers[field] ?? '';
+  for (const [param, source] of Object.entries(step.input)) input[param] = judged ? sourceValue(run, source) : (run.input.answers[source] ?? '');
+  const expected: Record<string, { field: string | null; value: string | boolean }> = {};
+  if (judged) for (const [key, source] of Object.entries(step.compare ?? {})) expected[key] = typeof source === 'boolean' ? { field: null, value: source } : { field: source, value: sourceValue(run, source) };
+  let outcome: InquiryOutcome;
   try {
-    await inquiries.runInquiry({ requestId: run.input.requestId, stepId: step.id, agency: step.agency, operation: step.operation, input });
+    outcome = await inquiries.runInquiry({ requestId: run.input.requestId, stepId: step.id, agency: step.agency, operation: step.operation, input, ...(judged ? { expected } : {}) });
     await run.event('inquiry_done', step.title, { agency: step.agency });
-    return 'next';
   } catch (error) {
     const detail = wf.isCancellation(error) ? 'cancelled' : String((error as Error).cause ?? (error as Error).message);
     await run.event('inquiry_failed', step.title, { agency: step.agency, error: detail.slice(0, 300) });
@@ -31,6 +48,17 @@ export async function inquiry(run: RequestRun, step: InquiryStep): Promise<StepO
     await run.setStatus(step.onFailure === 'reject' ? 'rejected' : 'cancelled', { step, reason });
     return 'stop';
   }
+  if (!judged) return 'next';
+  // Later steps and the issued document read the answer as `inquiries.<step>.<key>`.
+  run.inquiryAnswers[step.id] = outcome.answer;
+  if (outcome.verdict !== 'mismatch') return 'next';
+  const onMismatch = step.onMismatch ?? 'review';
+  await run.event('inquiry_mismatch', step.title, { agency: step.agency, mismatched: outcome.mismatched, onMismatch });
+  // Review: the request goes on, and staff see the warning beside the answer.
+  if (onMismatch === 'review') return 'next';
+  const reason = step.mismatchReason ?? systemReasons.inquiryMismatch(step.title);
+  await run.setStatus(onMismatch === 'reject' ? 'rejected' : 'cancelled', { step, reason });
+  return 'stop';
 }
 
 export async function review(run: RequestRun, step: ReviewStep, isLastReview: boolean): Promise<StepOutcome> {
@@ -110,6 +138,8 @@ export async function payment(run: RequestRun, step: PaymentStep): Promise<StepO
     requestId: run.input.requestId,
     feeKey: fee.key,
     amountRials: fee.amountRials,
+    depositId: fee.depositId,
+    account: fee.account,
     deadlineAt: new Date(Date.now() + windowMs).toISOString(),
   });
   await run.setStatus('awaiting_payment', { step, awaiting: 'payment', data: { paymentId, amountRials: fee.amountRials } });
@@ -167,10 +197,17 @@ export async function registerLetter(run: RequestRun, step: RegisterLetterStep, 
 }
 
 export async function deliver(run: RequestRun, step: DeliverStep): Promise<StepOutcome> {
+  // The document's language is the applicant's choice where the service offers one; Persian otherwise.
+  const asked = step.languageField ? run.input.answers[step.languageField] : undefined;
+  const locale = asked === 'en' && (step.templates?.en || step.titles?.en) ? 'en' : 'fa';
   await activities.issueDeliverable({
     requestId: run.input.requestId,
     kind: step.document,
-    bodyTemplate: step.body ?? run.service.title,
+    stepId: step.id,
+    title: step.titles?.[locale],
+    stepTitle: step.title,
+    locale,
+    bodyTemplate: step.templates?.[locale] ?? step.body ?? run.service.title,
     vars: run.templateVars(),
     publicUrl: run.input.publicUrl,
   });

@@ -22,9 +22,23 @@ export interface InquiryStep extends StepBase {
   type: 'inquiry';
   agency: string;
   operation: string;
-  /** agency parameter → form field key */
+  /** agency parameter → form field key, `$mobile` (the applicant's mobile) or `inquiries.<step>.<key>` (an earlier answer) */
   input: Record<string, string>;
   onFailure: 'stop' | 'review' | 'reject';
+  /** What the answer must say: answer key → form field key (or `$mobile`) it must agree with, or the constant it must be. */
+  compare?: Record<string, string | boolean>;
+  /** What a disagreement does: stop (cancelled), review (staff see a warning; the default), reject (the reason goes to the citizen). */
+  onMismatch?: 'stop' | 'review' | 'reject';
+  /** The reason a rejected or stopped citizen reads; a general one when absent. */
+  mismatchReason?: string;
+}
+
+/** What the inquiry activity reports: the agency's answer, and how it compared with the form. */
+export interface InquiryOutcome {
+  answer: Record<string, unknown>;
+  verdict: 'match' | 'mismatch' | null;
+  /** the answer keys that disagreed */
+  mismatched: string[];
 }
 
 export type ReviewRole = 'secretariat' | 'department' | 'supervisor';
@@ -54,8 +68,14 @@ export interface RegisterLetterStep extends StepBase {
 
 export interface DeliverStep extends StepBase {
   type: 'deliver';
-  document: 'certificate' | 'reply-letter';
+  /** the kind of document: certificate, reply-letter, permit, or any kind the author names */
+  document: string;
+  /** the title printed on it per language; by default the kind's own (گواهی, پاسخ نامه) or the step's title */
+  titles?: Partial<Record<'fa' | 'en', string>>;
   body?: string;
+  /** the body per language, chosen by the answer of `languageField` (fa or en) */
+  templates?: Partial<Record<'fa' | 'en', string>>;
+  languageField?: string;
 }
 
 export interface NotifyStep extends StepBase {
@@ -128,6 +148,10 @@ export interface Fee {
   /** derived from where the payment step sits; when given it must agree */
   when?: FeeTiming;
   legalBasis?: string;
+  /** the treasury deposit id (شناسه واریز) the fee is paid under */
+  depositId?: string;
+  /** the account it goes to (an IBAN) */
+  account?: string;
 }
 
 export interface ServiceDefinition {
@@ -166,7 +190,7 @@ export interface ServiceSnapshot {
 export interface Actor {
   staffId: number;
   username: string;
-  role: 'secretariat' | 'reviewer' | 'supervisor' | 'admin' | 'integration';
+  role: 'secretariat' | 'reviewer' | 'supervisor' | 'admin' | 'counter' | 'integration';
   departmentIds: number[];
 }
 
@@ -189,6 +213,8 @@ export interface RequestInput {
   slaStartedAt: string;
   slaDueAt: string;
   publicUrl: string;
+  /** The counter clerk who registered the request for a walk-in citizen (as `deciderOf` names them): they may not decide it. */
+  registeredBy?: string;
 }
 
 export interface DecisionResult {

@@ -9,7 +9,7 @@ import { decodeCursor, encodeCursor, type AppContext } from '../context';
 import { notFound } from '../errors';
 
 const PAGE = 50;
-const ROLES = ['secretariat', 'reviewer', 'supervisor', 'admin'] as const;
+const ROLES = ['secretariat', 'reviewer', 'supervisor', 'counter', 'admin'] as const;
 const USERNAME = /^[a-z][a-z0-9._-]{2,63}$/;
 const MIN_PASSWORD = 10;
 
@@ -51,7 +51,7 @@ export function adminStaffRoutes(ctx: AppContext): Router {
     if (input.displayName.length < 2 || input.displayName.length > 200) errors.push({ id: 'displayName', messageKey: 'admin.errors.displayName' });
     if (!ROLES.includes(input.role as (typeof ROLES)[number])) errors.push({ id: 'role', messageKey: 'admin.errors.role' });
     const known = input.departments.length ? await ctx.db('departments').whereIn('id', input.departments).pluck('id') : [];
-    if (known.length !== input.departments.length || (input.role !== 'admin' && !known.length)) errors.push({ id: 'departments', messageKey: 'admin.errors.departments' });
+    if (known.length !== input.departments.length || (input.role !== 'admin' && input.role !== 'counter' && !known.length)) errors.push({ id: 'departments', messageKey: 'admin.errors.departments' });
   };
 
   const existing = async (id: unknown) => {

@@ -132,7 +132,7 @@ export function integrationRoutes(ctx: AppContext): Router {
     if (!/^\d{12}$/.test(String(req.params.code)) || !/^\d{1,15}$/.test(String(req.params.id))) throw notFound();
     const found = await findRequest(ctx.db, String(req.params.code));
     // Documents of a request in a department the key does not name are not there for it.
-    const letter = found ? await ctx.db('letters').where({ request_id: found.id }).first('department_id') : null;
+    const letter = found ? await ctx.db('letters').where({ request_id: found.id, direction: 'incoming' }).first('department_id') : null;
     const scope = req.apiClient!.departmentIds;
     const request = found && ((found.department_id !== null && scope.includes(found.department_id)) || (letter && scope.includes(letter.department_id))) ? found : null;
     const doc = request ? await ctx.db('documents').where({ id, request_id: request.id }).first() : null;

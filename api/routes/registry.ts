@@ -28,8 +28,8 @@ export function registryRoutes(ctx: AppContext): Router {
     return letter;
   };
 
-  const letterPage = async (req: Request, letter: { id: number; number: string; department_id: number; request_id: number | null }, extra: Record<string, unknown> = {}) => {
-    const [departments, referrals, request, registeredBy] = await Promise.all([
+  const letterPage = async (req: Request, letter: { id: number; number: string; department_id: number; request_id: number | null; in_reply_to?: number | null }, extra: Record<string, unknown> = {}) => {
+    const [departments, referrals, request, registeredBy, inReplyTo, replies] = await Promise.all([
       ctx.db('departments').orderBy('name').select('id', 'name', 'code', 'is_secretariat'),
       ctx.db('letter_referrals as lr')
         .join('departments as f', 'f.id', 'lr.from_department_id')
@@ -40,10 +40,14 @@ export function registryRoutes(ctx: AppContext): Router {
         .select('lr.note', 'lr.outcome', 'lr.created_at', 'f.name as from_name', 't.name as to_name', 's.display_name as staff_name'),
       letter.request_id ? ctx.db('requests').where({ id: letter.request_id }).first() : null,
       staffNameOf(ctx.db, (letter as { registered_by?: string | null }).registered_by ?? null, (req.res?.locals.locale ?? 'fa') as Locale),
+      letter.in_reply_to ? ctx.db('letters').where({ id: letter.in_reply_to }).first('number') : null,
+      ctx.db('letters').where({ in_reply_to: letter.id }).orderBy('id').limit(20).select('number'),
     ]);
     return {
       letter: { ...letter, slug: letterSlug(letter.number) },
       registeredBy,
+      inReplyTo: inReplyTo ? { number: inReplyTo.number, slug: letterSlug(inReplyTo.number) } : null,
+      replies: replies.map((r: { number: string }) => ({ number: r.number, slug: letterSlug(r.number) })),
       department: departments.find((d) => d.id === letter.department_id),
       referrals,
       request,

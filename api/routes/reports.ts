@@ -6,7 +6,7 @@ import { barChart } from '../report-charts';
 import type { AppContext } from '../context';
 import { jalaliRange } from '../date-range';
 import { notFound } from '../errors';
-import { buildReport, reportCsv, type ReportFilter, type ReportRow } from '../reports';
+import { buildReport, reportCsv, type ReportFilter, type ReportGrouping, type ReportRow } from '../reports';
 import { audit } from '../audit';
 
 const STATUSES: string[] = [...REQUEST_STATUSES];
@@ -41,8 +41,14 @@ export function reportRoutes(ctx: AppContext): Router {
       serviceId: typeof req.query.service === 'string' && req.query.service ? req.query.service.slice(0, 64) : undefined,
       departmentIds: req.staff!.role === 'admin' ? undefined : req.staff!.departmentIds,
     };
-    const by: 'service' | 'department' = req.query.by === 'department' ? 'department' : 'service';
+    const by: ReportGrouping = req.query.by === 'department' || req.query.by === 'channel' ? req.query.by : 'service';
     return { range, filter, by };
+  };
+
+  /** Channels are named in the reader's language. */
+  const report = async (filter: ReportFilter, by: ReportGrouping, locale: Locale) => {
+    const rows = await buildReport(ctx.db, filter, by);
+    return by === 'channel' ? rows.map((r) => ({ ...r, title: translate(locale, `channels.${r.key}`) })) : rows;
   };
 
   router.get('/staff/reports', requireManager, async (req, res) => {
@@ -50,7 +56,7 @@ export function reportRoutes(ctx: AppContext): Router {
     const locale = res.locals.locale as Locale;
     const errors = range.errors.map((e) => ({ id: e.id, message: translate(locale, e.messageKey) }));
     const [rows, services] = await Promise.all([
-      errors.length ? Promise.resolve([] as ReportRow[]) : buildReport(ctx.db, filter, by),
+      errors.length ? Promise.resolve([] as ReportRow[]) : report(filter, by, locale),
       ctx.db('services').orderBy('title').select('id', 'title'),
     ]);
     res.status(errors.length ? 422 : 200).render('staff/reports', {
@@ -70,10 +76,10 @@ export function reportRoutes(ctx: AppContext): Router {
   router.get('/staff/reports.csv', requireManager, async (req, res) => {
     const { range, filter, by } = filterOf(req);
     if (range.errors.length) return res.status(422).type('text/plain').send(translate(res.locals.locale, 'reports.errors.date'));
-    const rows = await buildReport(ctx.db, filter, by);
+    const rows = await report(filter, by, res.locals.locale);
     const t = (key: string) => translate(res.locals.locale, key);
     const headers = [
-      t(by === 'service' ? 'reports.service' : 'reports.department'),
+      t({ service: 'reports.service', department: 'reports.department', channel: 'reports.channel' }[by]),
       t('reports.total'),
       ...STATUSES.map((s) => t(`status.${s}`)),
       t('reports.medianHours'),

@@ -10,6 +10,7 @@ import type { Decision, DecisionKind, InquiryStep } from '../../workflows/types'
 import { applyAssigneeFilter, assigneeFilterOf, assignmentPanel, slaCountdown } from '../assignment';
 import { departmentOptions, readableAnswers } from '../answers';
 import { audit } from '../audit';
+import { workingCalendar } from '../calendar';
 import { checkStaffSms, sendStaffSms, STAFF_SMS_MAX } from '../staff-sms';
 import { requestAuditTrail } from '../audit-search';
 import { decodeCursor, encodeCursor, type AppContext } from '../context';
@@ -80,9 +81,9 @@ export function staffRequestRoutes(ctx: AppContext): Router {
           )
         : 0;
     const now = new Date();
-    const holidays = new Set(ctx.config.holidays);
+    const { holidays, weekend } = await workingCalendar(ctx.db, ctx.config, now);
     res.render('staff/inbox', {
-      requests: page.map((r: { closed_at: Date | null; sla_due_at: Date }) => ({ ...r, countdown: r.closed_at ? '' : slaCountdown(r.sla_due_at, now, holidays, res.locals.locale), overdue: !r.closed_at && new Date(r.sla_due_at) < now })),
+      requests: page.map((r: { closed_at: Date | null; sla_due_at: Date }) => ({ ...r, countdown: r.closed_at ? '' : slaCountdown(r.sla_due_at, now, holidays, res.locals.locale, weekend), overdue: !r.closed_at && new Date(r.sla_due_at) < now })),
       filters: { status, service: serviceId, sla, who, find },
       escalated,
       statuses: REQUEST_STATUSES,
@@ -95,15 +96,17 @@ export function staffRequestRoutes(ctx: AppContext): Router {
   });
 
   const requestPage = async (req: Request, request: RequestRow, extra: Record<string, unknown> = {}) => {
-    const [service, events, inquiries, sms, departments, letter, documents] = await Promise.all([
+    const [service, events, inquiries, sms, departments, letter, outgoing, documents] = await Promise.all([
       serviceSnapshot(ctx.db, request),
       requestHistory(ctx.db, request.id),
       ctx.db('inquiries').where({ request_id: request.id }).orderBy('id'),
       ctx.db('sms_outbox').where({ request_id: request.id }).orderBy('id').select('purpose', 'body', 'status', 'created_at', 'sent_at'),
       ctx.db('departments').orderBy('name').select('id', 'name', 'code'),
-      ctx.db('letters').where({ request_id: request.id }).first(),
+      ctx.db('letters').where({ request_id: request.id, direction: 'incoming' }).first(),
+      ctx.db('letters').where({ request_id: request.id, direction: 'outgoing' }).orderBy('id').select('number', 'subject', 'registered_at'),
       requestDocuments(ctx.db, request.id),
     ]);
+    const clerk = request.registered_by ? await ctx.db('staff').where({ id: request.registered_by }).first('display_name') : null;
     const full = seesPersonalData(req.staff!);
     const locale = (req.res?.locals.locale ?? 'fa') as Locale;
     const answers = readableAnswers(service, request.answers, await departmentOptions(ctx), locale).map((a) => ({
@@ -114,9 +117,12 @@ export function staffRequestRoutes(ctx: AppContext): Router {
     const allowed = request.awaiting === 'review' && step?.type === 'review' ? step.decisions ?? ['approve', 'reject', 'needs_info'] : [];
     return {
       request,
+      clerkName: clerk?.display_name ?? null,
       service,
       answers,
       events,
+      // An answer that disagrees with the form is said at the top of the page, not only in its table.
+      identityWarnings: inquiries.filter((i: InquiryRow) => i.verdict === 'mismatch').map((i: InquiryRow) => service.steps.find((s) => s.id === i.step_id)?.title ?? i.agency),
       inquiries: inquiries.map((i: InquiryRow) => {
         const inquiryStep = service.steps.find((s): s is InquiryStep => s.id === i.step_id && s.type === 'inquiry');
         return { ...i, title: inquiryStep?.title ?? i.agency, facts: inquiryFacts(i, inquiryStep, service, request.answers, request.applicant_name, full, locale) };
@@ -124,6 +130,7 @@ export function staffRequestRoutes(ctx: AppContext): Router {
       history: await staffHistory(ctx.db, events, locale),
       sms,
       letter,
+      outgoing: outgoing.map((o: { number: string }) => ({ ...o, slug: encodeURIComponent(o.number) })),
       contactMobile: shownMobile(request.mobile, full),
       personalDataMasked: !full,
       personalDataRemoved: Boolean(request.personal_data_removed_at),

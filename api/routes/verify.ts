@@ -8,7 +8,7 @@ import { csrfAfterUpload } from '../csrf';
 import { UserError } from '../errors';
 
 const TOKEN = /^[a-f0-9]{32}$/;
-/** Issued documents are a few kilobytes; anything this large is certainly not one of them. */
+/** Issued documents are at most a few hundred kilobytes; anything this large is certainly not one of them. */
 const COPY_LIMIT_BYTES = 2 * 1024 * 1024;
 
 type Outcome = 'genuine' | 'differs' | null;
@@ -25,7 +25,7 @@ export function verifyRoutes(ctx: AppContext): Router {
             this.on('v.service_id', '=', 'r.service_id').andOn('v.version', '=', 'r.service_version');
           })
           .where('d.verification_token', token)
-          .first('d.kind', 'd.sha256', 'd.text', 'd.issued_at', 'd.verification_token', 'r.tracking_code', 'r.letter_number', 'r.applicant_name', ctx.db.raw(`v.definition->>'title' as service_title`))
+          .first('d.kind', 'd.title', 'd.sha256', 'd.text', 'd.issued_at', 'd.verification_token', 'r.tracking_code', 'r.letter_number', 'r.applicant_name', ctx.db.raw(`v.definition->>'title' as service_title`))
       : null;
     if (!row) throw new UserError(404, 'verify.notFound');
     return row;
@@ -36,6 +36,7 @@ export function verifyRoutes(ctx: AppContext): Router {
   const page = (row: Awaited<ReturnType<typeof issued>>, extra: { outcome?: Outcome; error?: string } = {}) => ({
     document: {
       kind: row.kind,
+      title: row.title,
       sha256: row.sha256,
       issued_at: row.issued_at,
       verification_token: row.verification_token,

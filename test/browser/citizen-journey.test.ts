@@ -13,7 +13,8 @@ const JOURNEY_TIMEOUT_MS = 240_000;
 let desk: Desk;
 let browser: Browser;
 beforeAll(async () => {
-  [desk, browser] = await Promise.all([startDesk(), launchChromium()]);
+  // The certificate as an HTML page (no PDF engine), so the journey looks at it like every other page; PDFs: official-documents.test.ts.
+  [desk, browser] = await Promise.all([startDesk({ PDF_ENGINE: 'none' }), launchChromium()]);
 });
 afterAll(async () => {
   await browser?.close();

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { httpInquiryClient } from '../../adapters/agencies';
 import { createDocumentStore } from '../../adapters/documents';
 import { letterRegistryFromConfig } from '../../adapters/letter-registry';
+import { pdfEngineFromConfig } from '../../adapters/pdf';
 import { smsProviderFromConfig } from '../../adapters/sms';
 import { createActivities } from '../../activities';
 import { createApp } from '../../api/app';
@@ -70,13 +71,14 @@ export async function startDesk(overrides: Record<string, string> = {}, parts: D
   const db = createDb(config.databaseUrl!);
   const log = parts.log ?? createLogger('silent');
   const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const pdf = pdfEngineFromConfig(config);
   const newWorker = () =>
     Worker.create({
       connection,
       taskQueue: config.temporal.taskQueue,
       workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! },
       dataConverter: encryptedDataConverter(config.temporal.payloadKeys),
-      activities: createActivities({ db, sms: smsProviderFromConfig(config.sms), inquiries: httpInquiryClient(config.agencies), documents: createDocumentStore(config), metrics: parts.workerMetrics, letterRegistry: letterRegistryFromConfig(config), payloadKeys: config.temporal.payloadKeys, webhookAllowPrivate: config.webhookAllowPrivate }),
+      activities: createActivities({ db, sms: smsProviderFromConfig(config.sms), inquiries: httpInquiryClient(config.agencies), documents: createDocumentStore(config), metrics: parts.workerMetrics, letterRegistry: letterRegistryFromConfig(config), payloadKeys: config.temporal.payloadKeys, webhookAllowPrivate: config.webhookAllowPrivate, pdf, letterhead: config.documents.letterhead }),
       // As the production worker (scripts/worker.ts): a restart lets the activities in flight (an SMS) finish.
       shutdownGraceTime: '10 seconds',
     });
@@ -112,6 +114,7 @@ export async function startDesk(overrides: Record<string, string> = {}, parts: D
       await connection.close();
       await clientConnection.close();
       await sandbox.stop();
+      await pdf?.close();
       await db.destroy();
     },
   };

@@ -95,7 +95,7 @@ export async function settled(desk: Desk, code: string, timeoutMs = 20_000) {
       return again.awaiting === row.awaiting && again.status === row.status ? again : null;
     }, timeoutMs, `${code}: the request to settle`);
   } catch (error) {
-    throw new Error(`${(error as Error).message} (last seen: ${seen})`);
+    throw new Error(`${(error as Error).message} (last seen: ${seen})`, { cause: error });
   }
 }
 
