@@ -4,6 +4,9 @@ FROM node:20-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 
+# Debian's Chromium prints issued documents to PDF (PDF_ENGINE=chromium, CHROMIUM_PATH=/usr/bin/chromium).
+RUN apt-get update && apt-get install -y --no-install-recommends chromium && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first so a source change does not reinstall them.
 COPY --chown=node:node package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force

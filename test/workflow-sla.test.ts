@@ -12,7 +12,8 @@ let desk: Desk;
 const sla = (durationSeconds: number) => ({ workingDays: 1, durationSeconds, reminderAt: 0.5 });
 
 beforeAll(async () => {
-  desk = await startDesk();
+  // Documents as HTML: printing a PDF takes a good part of these seconds-long SLAs on a busy machine.
+  desk = await startDesk({ PDF_ENGINE: 'none' });
   await publish(desk, testService('wf-sla-escalate', [step.secretariatReview(), step.letterTo('inspection'), step.departmentReview()], { sla: sla(4) }));
   await publish(desk, testService('wf-sla-needs-info', [step.secretariatReview()], { sla: sla(4) }));
   await publish(desk, testService('wf-sla-payment', [step.payment(30), step.secretariatReview()], { sla: sla(4), fees: [testFee] }));
