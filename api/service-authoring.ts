@@ -8,6 +8,7 @@ import { translate, type Locale } from '../lib/i18n';
 import { changedHunks, diffLines } from '../lib/line-diff';
 import schema from '../service-catalog/schema/service.schema.json';
 import type { ServiceDefinition } from '../workflows/types';
+import { projectRoot } from '../lib/paths';
 
 export interface AuthoringProblem {
   pointer: string;
@@ -77,7 +78,7 @@ export const prettyService = (definition: unknown) => JSON.stringify(inSchemaOrd
 
 /** Complete cards of the common shapes a new service starts from (service-catalog/templates/). */
 export const SERVICE_TEMPLATES = ['letter', 'certificate', 'report'] as const;
-const TEMPLATES_DIR = path.join(__dirname, '..', 'service-catalog', 'templates');
+const TEMPLATES_DIR = path.join(projectRoot, 'service-catalog', 'templates');
 
 export function templateText(name: (typeof SERVICE_TEMPLATES)[number]): string {
   const { $schema: _schema, ...card } = JSON.parse(fs.readFileSync(path.join(TEMPLATES_DIR, `${name}.json`), 'utf8')) as Record<string, unknown>;

@@ -62,10 +62,10 @@ function crossCheck(def: ServiceDefinition): Found[] {
         fieldKeys.has(source) ||
         (source.startsWith('inquiries.') && def.steps.slice(0, i).some((s) => s.type === 'inquiry' && s.id === source.split('.')[1]));
       for (const [param, source] of Object.entries(step.input)) {
-        if (!known(source)) problems.push({ pointer: `${at}/input/${param}`, key: 'noSuchSource', vars: { key: source } });
+        if (!known(source)) problems.push({ pointer: `${at}/input/${param}`, key: /^(inquiries\.|\$)/.test(source) ? 'noSuchSource' : 'noSuchField', vars: { key: source } });
       }
       for (const [key, source] of Object.entries(step.compare ?? {})) {
-        if (typeof source === 'string' && !known(source)) problems.push({ pointer: `${at}/compare/${key}`, key: 'noSuchSource', vars: { key: source } });
+        if (typeof source === 'string' && !known(source)) problems.push({ pointer: `${at}/compare/${key}`, key: /^(inquiries\.|\$)/.test(source) ? 'noSuchSource' : 'noSuchField', vars: { key: source } });
       }
     }
     if (step.type === 'deliver' && step.languageField && !fieldKeys.has(step.languageField)) {

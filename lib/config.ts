@@ -6,6 +6,7 @@ import path from 'node:path';
 import { WEEKDAY_NAMES, weekendOf } from './calendar';
 import type { Weekday } from './jalali';
 import { bounded, ConfigError, flag, int, oneOf, origins, token, url, type Env } from './config-values';
+import { projectRoot } from './paths';
 
 export { ConfigError };
 
@@ -258,7 +259,7 @@ function documentSettings(env: Env): Config['documents'] {
   if (pdfEngine === 'chromium' && (!chromiumPath || !fs.existsSync(chromiumPath))) {
     throw new ConfigError(`PDF_ENGINE=chromium needs a Chromium: set CHROMIUM_PATH (${chromiumPath ?? DEFAULT_CHROMIUM} does not exist) or PDF_ENGINE=none`);
   }
-  const logoPath = path.resolve(env.ORG_LOGO || path.join(__dirname, '..', 'public', 'favicon.svg'));
+  const logoPath = path.resolve(env.ORG_LOGO || path.join(projectRoot, 'public', 'favicon.svg'));
   if (!/\.(svg|png|jpe?g)$/i.test(logoPath) || !fs.existsSync(logoPath)) throw new ConfigError(`ORG_LOGO must be an existing .svg, .png or .jpg file, got "${logoPath}"`);
   return {
     pdfEngine,

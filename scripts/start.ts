@@ -21,10 +21,14 @@ async function main() {
     stopping = true;
     say('stopping…');
     for (const stop of stops.reverse()) {
+      // No part may keep the others from stopping (nor let the process end half-way, with nothing left to wait on).
+      let timer: NodeJS.Timeout | undefined;
       try {
-        await stop();
+        await Promise.race([stop(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('a part did not stop within 30 s')), 30_000)))]);
       } catch (error) {
         console.error(error);
+      } finally {
+        clearTimeout(timer);
       }
     }
     say('stopped');

@@ -52,7 +52,9 @@ export function supervise(options: SuperviseOptions): Promise<Supervised> {
       timer = null;
       if (stopping) return;
       const startedAt = Date.now();
-      const current = fork(entry.file, [], { env: options.env, execArgv: entry.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      // A process group of its own: Ctrl-C in the terminal reaches `npm start` alone, which stops the children in
+      // order; a child whose parent dies notices its IPC channel closing and stops (see sayReady).
+      const current = fork(entry.file, [], { env: options.env, execArgv: entry.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true });
       child = current;
       current.on('message', (message: { ready?: boolean }) => {
         if (!message?.ready) return;
@@ -96,7 +98,9 @@ export function supervise(options: SuperviseOptions): Promise<Supervised> {
   });
 }
 
-/** Tells the supervisor (if there is one) that this process is ready. */
+/** Tells the supervisor (if there is one) that this process is ready; if the supervisor dies, this process stops. */
 export function sayReady(): void {
-  process.send?.({ ready: true });
+  if (!process.send) return;
+  process.send({ ready: true });
+  process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 }

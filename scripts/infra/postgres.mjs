@@ -37,7 +37,9 @@ export async function startEmbeddedPostgres({ dataDir, port, log = (_message) =>
   if (fresh) await pg.createDatabase('pishkhan');
   return {
     url: `postgres://pishkhan:pishkhan@127.0.0.1:${port}/pishkhan`,
-    stop: () => pg.stop(),
+    // A server already gone (Ctrl-C reaches the whole process group, PostgreSQL too) has nothing to stop:
+    // waiting for its exit would wait for ever.
+    stop: () => (pg.process && pg.process.exitCode === null && pg.process.signalCode === null ? pg.stop() : Promise.resolve()),
   };
 }
 
