@@ -123,7 +123,9 @@ test('the searches are answered from indexes', async () => {
   // Outgoing letters are found through the direction index or the outgoing letters' own (partial) index.
   expect(await plan({ ...none, direction: 'outgoing' }, clerk)).toMatch(/Index Scan on (letters_direction_registered_idx|letters_outgoing_request_step_unique)/);
   expect(await plan({ ...none, direction: 'outgoing' }, clerk)).not.toMatch(/Seq Scan on letters/);
-  expect(await plan(none)).toContain('letters_department_registered_idx');
+  // A department's own letters come through an index led by the department (which one depends on the table's contents).
+  expect(await plan(none)).toMatch(/letters_department_registered_idx|letters_department_id_id_index/);
+  expect(await plan(none)).not.toMatch(/Seq Scan on letters/);
 });
 
 test('referring a letter whose request waits in its department forwards the request through its workflow', async () => {

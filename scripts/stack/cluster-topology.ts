@@ -57,11 +57,18 @@ export function appEnvironment(a: ClusterAddresses): Record<string, string> {
     KAVENEGAR_SENDER: '',
     AGENCY_CIVIL_REGISTRY_URL: '',
     AGENCY_POSTAL_COMPANY_URL: '',
+    AGENCY_SHAHKAR_URL: '',
     PAYMENT_GATEWAY_URL: '',
     TEMPORAL_PAYLOAD_KEYS: a.payloadKeys,
     // nginx reaches the replicas from 127.0.0.1 here (compose: its fixed address 172.28.0.10).
     TRUST_PROXY: 'loopback',
     HOLIDAYS: '',
+    WEEKEND_DAYS: 'friday',
+    // Issued documents are printed to PDF by Debian's Chromium, as the image does (npm test installs it).
+    PDF_ENGINE: 'chromium',
+    ORG_NAME: '',
+    ORG_ADDRESS: '',
+    ORG_PHONE: '',
     LOG_LEVEL: 'info',
     DATA_DIR: a.dataDir,
     DOCUMENT_STORE: 'local',
