@@ -51,6 +51,7 @@ async function main() {
     PAYMENT_GATEWAY_URL: 'https://bank.bench.invalid',
     AGENCY_CIVIL_REGISTRY_URL: 'https://civil-registry.bench.invalid',
     AGENCY_POSTAL_COMPANY_URL: 'https://postal-company.bench.invalid',
+    AGENCY_SHAHKAR_URL: 'https://shahkar.bench.invalid',
   };
   const stack = await startOwnStack({ log: (m) => log(`  ${m}`), webEnv, runAs: { compiled } });
   const worker: AppProcess = stack.worker;
