@@ -117,6 +117,11 @@ async function main() {
       const large = { load: await load(`${stack.url}/staff`, { headers: { cookie } }), plan: await inboxPlan(stack, cookie) };
       results = { ...results, submitted, started, small, large };
     }
+  } catch (error) {
+    // What the desk's own processes said last, to tell a crash from a slow answer.
+    log(`the web app's last output:\n${stack.web.output().slice(-4000)}`);
+    log(`the worker's last output:\n${stack.worker.output().slice(-4000)}`);
+    throw error;
   } finally {
     await stack.stop();
   }
