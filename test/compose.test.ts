@@ -28,8 +28,8 @@ test('web, worker, migrate and the sandbox get the variables the cluster gives i
     expect({ name, missing: Object.keys(cluster).filter((key) => !keys.includes(key)) }).toEqual({ name, missing: [] });
     expect({ name, own: keys.filter((key) => !(key in cluster) && !(perService[name] ?? []).includes(key)) }).toEqual({ name, own: [] });
   }
-  // Each variable the cluster sets is one lib/config.ts reads: a typo in either would show here.
-  const configSource = ['lib/config.ts', 'lib/config-values.ts'].map((f) => fs.readFileSync(path.join(root, f), 'utf8')).join('\n');
+  // Each variable the cluster sets is one the configuration (lib/config*.ts) reads: a typo in either would show here.
+  const configSource = fs.readdirSync(path.join(root, 'lib')).filter((f) => /^config.*\.ts$/.test(f)).map((f) => fs.readFileSync(path.join(root, 'lib', f), 'utf8')).join('\n');
   const unread = Object.keys(cluster).filter((key) => !configSource.includes(`'${key}'`) && !configSource.includes(`env.${key}`) && !/^AGENCY_/.test(key));
   expect(unread).toEqual([]);
 });
