@@ -11,10 +11,10 @@ export interface ClusterFigures {
   e2e: EndToEnd;
 }
 
-export async function measureCluster(o: { webEnv: Record<string, string>; log: (m: string) => void; measure: (cluster: Cluster) => Promise<ClusterFigures> }): Promise<ClusterFigures> {
+export async function measureCluster(o: { webEnv: Record<string, string>; compiled: boolean; log: (m: string) => void; measure: (cluster: Cluster) => Promise<ClusterFigures> }): Promise<ClusterFigures> {
   // The cluster makes its own session secret and payload keys, shared by all its replicas.
   const { SESSION_SECRET: _secret, TEMPORAL_PAYLOAD_KEYS: _keys, ...webEnv } = o.webEnv;
-  const cluster = await startCluster({ log: (m) => o.log(`  ${m}`), webEnv });
+  const cluster = await startCluster({ log: (m) => o.log(`  ${m}`), webEnv, compiled: o.compiled });
   try {
     return await o.measure(cluster);
   } finally {

@@ -129,6 +129,7 @@ async function main() {
   log('(i) the production topology: PostgreSQL, Temporal (4 processes), 2 workers, 2 web replicas behind nginx');
   results.cluster = await measureCluster({
     webEnv,
+    compiled,
     log,
     measure: async (cluster) => {
       await load(`${cluster.url}/`, { seconds: 3 });

@@ -71,6 +71,8 @@ export interface PublishedCatalog {
   readonly listening: boolean;
   /** How many times the catalogue was read from PostgreSQL (for the tests and the metrics). */
   readonly loads: number;
+  /** Of those, how many a page made because the catalogue in memory could not be used (not listening). */
+  readonly misses: number;
   close(): Promise<void>;
 }
 
@@ -89,6 +91,9 @@ export function directCatalog(db: Db): PublishedCatalog {
     get loads() {
       return loads;
     },
+    get misses() {
+      return loads;
+    },
     async close() {},
   };
 }
@@ -104,6 +109,7 @@ export async function listeningCatalog(db: Db, databaseUrl: string, options: Lis
   let current: CatalogSnapshot | null = null;
   let listener: Client | null = null;
   let loads = 0;
+  let misses = 0;
   let closed = false;
   let generation = 0;
   let reloading: Promise<void> | null = null;
@@ -192,6 +198,7 @@ export async function listeningCatalog(db: Db, databaseUrl: string, options: Lis
         await reloading;
         if (current) return current;
       }
+      misses += 1;
       return load();
     },
     async changed() {
@@ -202,6 +209,9 @@ export async function listeningCatalog(db: Db, databaseUrl: string, options: Lis
     },
     get loads() {
       return loads;
+    },
+    get misses() {
+      return misses;
     },
     async close() {
       closed = true;

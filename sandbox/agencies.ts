@@ -47,6 +47,7 @@ export function agencySandbox(faults: FaultSwitch) {
   });
 
   router.use('/:agency', async (req, res, next) => {
+    await faults.released(String(req.params.agency));
     const fault = faults.take(String(req.params.agency));
     if (fault === 'down') return res.status(503).json({ error: 'agency unavailable' });
     if (fault === 'reject') return res.status(422).json({ error: 'inquiry refused' });

@@ -3,6 +3,8 @@
 // (deploy/nginx.conf), two workers, the sandbox. Each is its own process, restarted when it dies, as compose's
 // `restart: unless-stopped` does. Ctrl-C stops all of it; data stays in ./data/cluster.
 // With --control it reports on stdout as JSON lines and takes commands on stdin (scripts/stack/cluster.ts).
+// With --compiled the desk's processes run its build in dist/ with plain node (`npm run start:cluster` builds
+// first); without it they run from source through tsx, as the tests do.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,6 +22,7 @@ const control = args.includes('--control');
 const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const dataDir = path.resolve(option('--data') ?? path.join('data', 'cluster'));
 const ephemeral = args.includes('--ephemeral');
+const compiled = args.includes('--compiled');
 // Settings only the web replicas get on top of compose's (the bench runs them with NODE_ENV=production).
 const webEnv: Record<string, string> = JSON.parse(option('--web-env') ?? '{}');
 const REPLICAS = 2;
@@ -118,11 +121,11 @@ async function main() {
       ...sharedSecrets(),
     });
     const app = (name: string, script: string, extra: Record<string, string>, ready?: string) =>
-      supervise(name, () => runNodeScript({ name, script, env: { ...env, ...extra }, logFile: path.join(logsDir, `${name}.log`), readyUrl: ready }), say, emit).then(track);
+      supervise(name, () => runNodeScript({ name, script, env: { ...env, ...extra }, logFile: path.join(logsDir, `${name}.log`), readyUrl: ready, compiled }), say, emit).then(track);
 
     // The compose file's one-shots: Temporal's namespace, and the desk's migrations and catalogue.
     say('registering the default namespace and the search attributes; migrating the desk\'s database');
-    const migrate = runNodeScript({ name: 'migrate', script: 'scripts/catalog-sync.ts', env, logFile: path.join(logsDir, 'migrate.log') });
+    const migrate = runNodeScript({ name: 'migrate', script: 'scripts/catalog-sync.ts', env, logFile: path.join(logsDir, 'migrate.log'), compiled });
     await Promise.all([registerNamespace(temporalAddress, say), migrate.then((m) => m.exited).then((code) => {
       if (code !== 0) throw new Error(`the migrations failed (exit ${String(code)}); see ${path.join(logsDir, 'migrate.log')}`);
     })]);

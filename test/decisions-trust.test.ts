@@ -1,6 +1,7 @@
 // What people do off the happy path, posted exactly as the browser posts it: a refused decision corrected,
 // one person at two review levels, a reply during the SMS, an early answer from the correspondence system,
 // a survey without delivery, a double click on «ارسال», a start whose answer was lost.
+import { createHash } from 'node:crypto';
 import { createSubmitter, resumeAbandonedSubmissions } from '../api/submission';
 import { currentServiceVersion } from '../lib/catalog-sync';
 import { textOf, type Browser } from '../scripts/stack/http-browser';
@@ -19,10 +20,14 @@ beforeAll(async () => {
   await publish(desk, testService('wf-trust-review', [step.secretariatReview()], { sms: { rejected: 'درخواست {{trackingCode}} رد شد: {{reason}}', approved: 'درخواست {{trackingCode}} تأیید شد.', needs_info: 'برای درخواست {{trackingCode}} اطلاعات بیشتری لازم است: {{reason}}' } }));
   await publish(desk, testService('wf-trust-duties', [step.secretariatReview(), step.letterTo('inspection'), step.departmentReview(['approve', 'reject']), step.supervisorReview()]));
   await publish(desk, testService('wf-trust-duties-relaxed', [step.secretariatReview(), step.letterTo('inspection'), step.departmentReview(['approve', 'reject']), { ...(step.supervisorReview() as ReviewStep), sameDeciderAllowed: true }]));
+  // An inquiry between the letter and the department step: held, it keeps the workflow short of that step.
+  await publish(desk, testService('wf-trust-early', [step.secretariatReview(), step.letterTo('legal'), step.identity('review'), step.departmentReview(['approve', 'reject'])]));
+  await publish(desk, testService('wf-trust-early-ends', [step.secretariatReview(), step.letterTo('legal'), step.identity('reject'), step.departmentReview(['approve', 'reject'])]));
   await publish(desk, testService('wf-trust-survey', [step.secretariatReview(), step.notify(), step.survey()], { sms: { survey: 'نظر خود را درباره {{trackingCode}} بگویید: {{link}}' } }));
 });
 afterAll(async () => {
   await fault(desk, 'sms', 'ok').catch(() => undefined);
+  await fault(desk, 'civil-registry', 'ok').catch(() => undefined);
   await desk?.stop();
 });
 
@@ -163,6 +168,99 @@ test('an answer from the correspondence system sent the moment its letter is num
   await waitForStatus(desk, code, 'delivered');
   const events = await desk.db('request_events').join('requests', 'requests.id', 'request_events.request_id').where('requests.tracking_code', code).pluck('request_events.status');
   expect(events.filter((s: string) => s === 'approved')).toHaveLength(1);
+});
+
+/** The answer the correspondence system sends for the request's incoming letter, as it sends it. */
+async function answerLetter(code: string, key: string, id: string, body: Record<string, unknown> = { status: 'answered', text: 'پاسخ نامه پیوست است.' }) {
+  const letter: { number: string } = await eventually(async () => desk.db('letters').join('requests', 'requests.id', 'letters.request_id').where('requests.tracking_code', code).where('letters.direction', 'incoming').first('letters.number'));
+  const answer = await fetch(`${desk.url}/api/integrations/letters/${encodeURIComponent(letter.number)}/replies`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ ...body, id }),
+  });
+  return { status: answer.status, body: await answer.json() };
+}
+
+const eventsOf = async (code: string) =>
+  desk.db('request_events').join('requests', 'requests.id', 'request_events.request_id').where('requests.tracking_code', code).orderBy('request_events.id').select('request_events.*');
+
+test('an answer from the correspondence system that overtakes the workflow is answered at once, kept until the department step begins, then applied there once', async () => {
+  const admin = await loginStaff(desk, 'admin');
+  const key = await createApiKey(admin, `overtake-${process.pid}-${Date.now() % 100000}`, ['letters:write']);
+  const { code } = await pendingThroughPages('wf-trust-early');
+  // The inquiry between the letter and the department step does not answer yet.
+  await fault(desk, 'civil-registry', 'hold');
+  try {
+    expect((await dabir.post(`/staff/requests/${code}/decision`, { kind: 'approve' })).status).toBe(200);
+    const started = Date.now();
+    const answer = await answerLetter(code, key, `overtake-${code}`);
+    expect(answer.status).toBe(201);
+    expect(answer.body).toMatchObject({ decision: 'approve', kept: true, duplicate: false });
+    // Answered while the inquiry is still held, not when the department step begins.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const row = await requestRow(desk, code);
+    expect(row.awaiting).not.toBe('review');
+    expect(row.status).toBe('in_progress');
+    expect((await eventsOf(code)).filter((e) => e.status === 'approved')).toHaveLength(0);
+  } finally {
+    await fault(desk, 'civil-registry', 'ok');
+  }
+  // Its last step approved, the request closes.
+  const done = await waitForRow(desk, code, (r) => r.closed_at !== null, 'closed after the kept answer');
+  expect(done.status).toBe('closed');
+  const events = await eventsOf(code);
+  expect(events.filter((e) => e.status === 'approved')).toHaveLength(1);
+  expect(events.find((e) => e.status === 'approved')?.actor).toMatch(/^api:overtake-/);
+});
+
+test('a kept answer whose request ends before its department step is not used, and the history says so', async () => {
+  const admin = await loginStaff(desk, 'admin');
+  const key = await createApiKey(admin, `unused-${process.pid}-${Date.now() % 100000}`, ['letters:write']);
+  const { code } = await pendingThroughPages('wf-trust-early-ends');
+  await fault(desk, 'civil-registry', 'hold');
+  try {
+    expect((await dabir.post(`/staff/requests/${code}/decision`, { kind: 'approve' })).status).toBe(200);
+    expect((await answerLetter(code, key, `unused-${code}`)).body).toMatchObject({ decision: 'approve', kept: true });
+    // The civil registry then refuses the inquiry, and this service rejects the request on that.
+    await fault(desk, 'civil-registry', 'reject');
+    await waitForRow(desk, code, (r) => r.status === 'rejected', 'rejected by the inquiry');
+  } finally {
+    await fault(desk, 'civil-registry', 'ok');
+  }
+  const events = await eventsOf(code);
+  expect(events.filter((e) => e.status === 'approved')).toHaveLength(0);
+  expect(events.filter((e) => e.kind === 'early_answer_unused')).toHaveLength(1);
+  const page = textOf((await admin.get(`/staff/requests/${code}`)).html);
+  expect(page).toContain('پاسخ زودهنگام سامانه مکاتبات به کار نرفت');
+});
+
+test('an answer whose first call died after it was recorded is applied when the correspondence system sends it again', async () => {
+  const admin = await loginStaff(desk, 'admin');
+  const name = `again-${process.pid}-${Date.now() % 100000}`;
+  const key = await createApiKey(admin, name, ['letters:write']);
+  const { code, requestId } = await pendingThroughPages('wf-trust-duties');
+  expect((await dabir.post(`/staff/requests/${code}/decision`, { kind: 'approve' })).status).toBe(200);
+  await waitForRow(desk, code, (r) => r.awaiting === 'review' && r.review_role === 'department', 'at the department step');
+  // The web process recorded the reply in the history and died before handing it to the request.
+  const client = await desk.db('api_clients').where({ name }).first('id');
+  const replyId = `again-${code}`;
+  await desk.db('request_events').insert({
+    request_id: requestId,
+    kind: 'external_reply',
+    actor: `api:${name}`,
+    note: 'پاسخ نامه پیوست است.',
+    data: JSON.stringify({ status: 'answered', replyId }),
+    dedupe_key: `integration:${client.id}:${createHash('sha256').update(replyId).digest('hex').slice(0, 40)}`,
+  });
+  const again = await answerLetter(code, key, replyId);
+  expect(again.status).toBe(200);
+  expect(again.body).toMatchObject({ duplicate: true, decision: 'approve', kept: false });
+  await waitForRow(desk, code, (r) => r.awaiting === 'review' && r.review_role === 'supervisor', 'at the supervisor after the repeated answer');
+  // Sent a third time, it is not applied again.
+  expect((await answerLetter(code, key, replyId)).body).toMatchObject({ duplicate: true, decision: 'approve' });
+  const events = await eventsOf(code);
+  expect(events.filter((e) => e.kind === 'external_reply')).toHaveLength(1);
+  expect(events.filter((e) => e.kind === 'approved_step' && e.actor === `api:${name}`)).toHaveLength(1);
 });
 
 test('a service without a deliver step opens its survey; the owner answers once and the request closes', async () => {

@@ -97,10 +97,11 @@ test('the correspondence system numbers the letter, the citizen sees and gets th
   expect(answer).toMatchObject({ actor: `api:${clientName}`, note: 'قرارداد برای متقاضی فرستاده شد.' });
   expect(events.some((e) => e.kind === 'approved_step' || (e.status === 'approved' && e.actor === `api:${clientName}`))).toBe(true);
 
-  // The same answer sent again is recorded once and decides nothing twice.
+  // The same answer sent again is recorded once, answered as the first time, and decides nothing twice.
   const again = await registry('/control/reply', { number: request.letter_number, status: 'answered', text: 'قرارداد برای متقاضی فرستاده شد.', id: `reply-${code}` });
   expect(again.deskStatus).toBe(200);
-  expect(again.deskBody).toMatchObject({ duplicate: true, decision: null });
+  expect(again.deskBody).toMatchObject({ duplicate: true, decision: 'approve' });
+  expect((await desk.db('request_events').where({ request_id: request.id, status: 'approved' })).length).toBeLessThanOrEqual(1);
   expect(await desk.db('request_events').where({ request_id: request.id, kind: 'external_reply' })).toHaveLength(1);
 
   // The staff history names the system that answered.

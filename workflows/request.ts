@@ -3,7 +3,7 @@
 // (old path kept until no history needs it); test/workflow-versioning.test.ts replays recorded histories.
 import * as wf from '@temporalio/workflow';
 import { answerSurvey, currentState, decide, paymentSettled, reply, resubmit, settlePayment, surveyAnswered, type Refusal } from './messages';
-import { CONDITIONAL_STEPS_PATCH, deciderOf, RequestRun } from './run';
+import { CONDITIONAL_STEPS_PATCH, deciderOf, EARLY_ANSWERS_PATCH, RequestRun } from './run';
 import { stepRuns } from './service-facts';
 import * as steps from './steps';
 import type { Decision, RequestInput, RequestStatus, ReviewStep } from './types';
@@ -106,7 +106,14 @@ function setHandlers(run: RequestRun, onDecision: (decision: Decision) => void):
       const ticket = ++run.decisionsReceived;
       const action = run.takeTicket();
       if (run.state.awaiting === 'review' && run.reviewStep) run.decision = decision;
-      else run.earlyDecision = decision;
+      else {
+        run.earlyDecision = decision;
+        // Kept in the workflow (its history holds the update) until the department step begins: said so now.
+        if (run.trusted && wf.patched(EARLY_ANSWERS_PATCH)) {
+          run.earlyAnsweredAtOnce = true;
+          return { status: run.state.status, letterNumber: run.state.letterNumber, kept: true };
+        }
+      }
       if (run.trusted) {
         await run.recorded(action);
         // Kept for a department step the request never reached (it ended, or went back): the caller learns it was not applied.
@@ -210,6 +217,11 @@ export async function serviceRequest(input: RequestInput): Promise<RequestStatus
     if (outcome === 'stop') break;
   }
   if (outcome === 'next') await run.setStatus('closed', { awaiting: null, records: true });
+  // An answer kept for a department step the request never reached: staff read in the history that it was not used.
+  if (run.earlyDecision && run.earlyAnsweredAtOnce) {
+    const { kind, actor } = run.earlyDecision;
+    await run.event('early_answer_unused', run.earlyDecision.reason, { decision: kind }, actor.username);
+  }
   run.finished = true;
   run.decisionsSettled = run.decisionsReceived;
   run.markRecorded();

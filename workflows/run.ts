@@ -34,6 +34,13 @@ export const TRUSTED_ACTIONS_PATCH = 'actions-answered-when-recorded';
  */
 export const FAST_PATH_PATCH = 'automatic-steps-fast';
 
+/**
+ * Since this change an answer that overtakes the workflow is answered as soon as it is kept, not when its
+ * department step begins (an inquiry or a payment may come first and take long); one that is never applied
+ * is written into the request's history.
+ */
+export const EARLY_ANSWERS_PATCH = 'early-answers-kept-at-once';
+
 /** Requests started since this change skip a step whose `when` does not hold for their answers. */
 export const CONDITIONAL_STEPS_PATCH = 'conditional-steps';
 
@@ -49,6 +56,8 @@ export class RequestRun {
   decision: Decision | null = null;
   /** The correspondence system's answer that came before the department step began; applied when it begins. */
   earlyDecision: Decision | null = null;
+  /** The early answer was answered when kept (EARLY_ANSWERS_PATCH): if it is never applied, the history says so. */
+  earlyAnsweredAtOnce = false;
   decisionsReceived = 0;
   decisionsSettled = 0;
   /** Every action (decision, reply, payment, survey answer) takes a ticket; its answer waits until `recorded` reaches it. */

@@ -220,6 +220,8 @@ export interface RequestInput {
 export interface DecisionResult {
   status: RequestStatus;
   letterNumber: string | null;
+  /** The answer came before its department step began: kept, and applied as that step begins. */
+  kept?: boolean;
 }
 
 export interface Resubmission {

@@ -84,30 +84,39 @@ export function integrationRoutes(ctx: AppContext): Router {
       .ignore()
       .returning('id');
     const kind = REPLY_DECISIONS[reply.status];
+    const duplicate = !inserted.length;
     let decided: DecisionKind | null = null;
+    let kept = false;
     // The workflow decides whether the answer counts (now, or when its department step begins) or refuses it, whatever the projection says;
-    // it holds the key to the departments it names. A repeated call (same reply id) was handed over the first time: it is not sent again.
-    if (kind && inserted.length) {
+    // it holds the key to the departments it names.
+    if (kind) {
       const decision: Decision = { kind, reason: reply.text || undefined, actor: { staffId: 0, username: actor, role: 'integration', departmentIds: client.departmentIds } };
       try {
-        // The same update id on a repeated call: Temporal applies the decision once.
-        await sendAction(ctx.temporal, request.tracking_code, decide, [decision], { updateId: dedupeKey });
+        // A repeated call is sent again under the same update id: Temporal answers it with the first call's outcome,
+        // or applies it now if the first call never reached the workflow (it failed, or its answer was lost).
+        const result = await sendAction(ctx.temporal, request.tracking_code, decide, [decision], { updateId: dedupeKey });
         decided = kind;
+        kept = result.kept === true;
       } catch (error) {
         const refusal = refusalOf(error);
         if (!refusal) throw error;
-        await audit(ctx.db, req, 'integration_reply_refused', { requestId: request.id, client: client.name, status: reply.status, refusal });
-        throw new UserError(409, `refusals.${refusal}`);
+        // A repeat of a call already answered: the request has moved on (or ended) since, or the first call was refused
+        // then. The reply stays recorded, as the first call left it; no decision is made now.
+        if (!duplicate) {
+          await audit(ctx.db, req, 'integration_reply_refused', { requestId: request.id, client: client.name, status: reply.status, refusal });
+          throw new UserError(409, `refusals.${refusal}`);
+        }
       }
     }
-    await audit(ctx.db, req, 'integration_reply', { requestId: request.id, client: client.name, status: reply.status, decision: decided, duplicate: !inserted.length });
+    await audit(ctx.db, req, 'integration_reply', { requestId: request.id, client: client.name, status: reply.status, decision: decided, kept, duplicate });
     const after = (await findRequest(ctx.db, request.tracking_code))!;
-    res.status(inserted.length ? 201 : 200).json({
+    res.status(duplicate ? 200 : 201).json({
       letterNumber: letter.number,
       trackingCode: request.tracking_code,
       recorded: true,
-      duplicate: !inserted.length,
+      duplicate,
       decision: decided,
+      kept,
       status: after.status,
     });
   });

@@ -41,10 +41,10 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
-export async function startCluster(options: { log?: (m: string) => void; timeoutMs?: number; webEnv?: Record<string, string> } = {}): Promise<Cluster> {
+export async function startCluster(options: { log?: (m: string) => void; timeoutMs?: number; webEnv?: Record<string, string>; compiled?: boolean } = {}): Promise<Cluster> {
   const log = options.log ?? (() => {});
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pishkhan-cluster-'));
-  const child = spawn(tsx, ['scripts/cluster.ts', '--control', '--ephemeral', '--data', dir, ...(options.webEnv ? ['--web-env', JSON.stringify(options.webEnv)] : [])], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(tsx, ['scripts/cluster.ts', '--control', '--ephemeral', '--data', dir, ...(options.webEnv ? ['--web-env', JSON.stringify(options.webEnv)] : []), ...(options.compiled ? ['--compiled'] : [])], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
   child.stderr!.on('data', (chunk: Buffer) => log(chunk.toString().trimEnd()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const events: Record<string, unknown>[] = [];

@@ -101,12 +101,14 @@ async function answers(url: string, until: Promise<unknown>, timeoutMs: number):
 }
 
 /**
- * `tsx <script>` in a process group of its own (so a kill reaches the node process tsx starts), its output
- * appended to `logFile`; with `readyUrl`, settles once that answers 200.
+ * `tsx <script>` (or, `compiled`, plain node on its build in dist/) in a process group of its own (so a kill
+ * reaches the node process tsx starts), its output appended to `logFile`; with `readyUrl`, settles once that
+ * answers 200.
  */
-export async function runNodeScript(o: { name: string; script: string; env: Record<string, string>; logFile: string; readyUrl?: string; timeoutMs?: number }): Promise<Handle> {
+export async function runNodeScript(o: { name: string; script: string; env: Record<string, string>; logFile: string; readyUrl?: string; timeoutMs?: number; compiled?: boolean }): Promise<Handle> {
   const out = fs.openSync(o.logFile, 'a');
-  const child = spawn(tsx, [o.script], { cwd: root, env: { ...process.env, ...o.env }, detached: true, stdio: ['ignore', out, out] });
+  const [command, args] = o.compiled ? [process.execPath, [path.join(root, 'dist', o.script.replace(/\.ts$/, '.js'))]] : [tsx, [o.script]];
+  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...o.env }, detached: true, stdio: ['ignore', out, out] });
   fs.closeSync(out);
   const exited = new Promise<unknown>((resolve) => child.once('exit', (code, sig) => resolve(code ?? sig)));
   const handle: Handle = {
