@@ -41,7 +41,10 @@ function treeOf(root: number): number[] {
 
 export interface CpuParts {
   web: number;
+  /** the worker's own Node process */
   worker: number;
+  /** the Chromium the worker prints documents with (its browser and helper processes) */
+  chromium: number;
   temporal: number;
   postgres: number;
   /** the bench process itself: citizens, clerks and the sandbox */
@@ -59,9 +62,12 @@ export function cpuSeconds(pids: { web: number; worker: number; servers: number 
     else if (/postgres/.test(command)) postgres += seconds(pid);
   }
   const own = process.cpuUsage();
+  const workerTree = treeOf(pids.worker);
+  const printing = workerTree.filter((pid) => /chrom/i.test(commandOf(pid)));
   return {
     web: treeOf(pids.web).reduce((sum, pid) => sum + seconds(pid), 0),
-    worker: treeOf(pids.worker).reduce((sum, pid) => sum + seconds(pid), 0),
+    worker: workerTree.filter((pid) => !printing.includes(pid)).reduce((sum, pid) => sum + seconds(pid), 0),
+    chromium: printing.reduce((sum, pid) => sum + seconds(pid), 0),
     temporal,
     postgres,
     bench: (own.user + own.system) / 1e6,
@@ -72,8 +78,23 @@ export function cpuBetween(before: CpuParts, after: CpuParts): CpuParts {
   return {
     web: after.web - before.web,
     worker: after.worker - before.worker,
+    chromium: after.chromium - before.chromium,
     temporal: after.temporal - before.temporal,
     postgres: after.postgres - before.postgres,
     bench: after.bench - before.bench,
   };
+}
+
+/** Resident memory (MiB) of the Chromium processes under `root`, summed: pages they share are counted in each. */
+export function chromiumRssMiB(root: number): number {
+  let kib = 0;
+  for (const pid of treeOf(root)) {
+    if (!/chrom/i.test(commandOf(pid))) continue;
+    try {
+      kib += Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return kib / 1024;
 }

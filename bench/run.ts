@@ -11,7 +11,7 @@ import { startOwnStack, type AppProcess, type OwnStack } from '../scripts/stack/
 import os from 'node:os';
 import { workflowIdFor } from '../lib/temporal';
 import { buildDesk } from '../scripts/build.mjs';
-import { cpuBetween, cpuSeconds, type CpuParts } from './cpu';
+import { chromiumRssMiB, cpuBetween, cpuSeconds, type CpuParts } from './cpu';
 import { runBaseline, startEngineWorker, type EngineRun } from './engine';
 import { measureCluster, type ClusterFigures } from './cluster';
 import { growRequests, inboxPlan, type Plan } from './inbox';
@@ -58,7 +58,7 @@ async function main() {
   let results: Partial<Results> = { host, compiled };
   try {
     await new Promise((r) => setTimeout(r, 3000));
-    const rest = { web: stack.web.rssMiB(), worker: worker.rssMiB() };
+    const rest = await memoryOf(stack.web, worker);
     log(`RSS at rest: web ${round(rest.web)} MiB, worker ${round(rest.worker)} MiB`);
 
     log('(a) the catalogue page against a static file of the same server');
@@ -80,7 +80,7 @@ async function main() {
     const cpu = cpuBetween(cpuBefore, cpuSeconds(pids()));
     const shape = await requestShape(stack, e2e.codes[0]);
     log(`  ${round(e2e.perSecond, 2)} requests/s; one request: ${shape.regular} activities, ${shape.local} local activities, ${shape.workflowTasks} workflow tasks`);
-    const after = { web: stack.web.rssMiB(), worker: worker.rssMiB() };
+    const after = await memoryOf(stack.web, worker);
     log(`RSS after the load: web ${round(after.web)} MiB, worker ${round(after.worker)} MiB`);
 
     log(`(g) the bare engine: ${E2E_REQUESTS} workflows of ${shape.regular + shape.local} no-op activities, regular and local`);
@@ -198,8 +198,8 @@ interface Results {
   shape: { regular: number; local: number; workflowTasks: number };
   bareRegular: EngineRun;
   bareLocal: EngineRun;
-  rest: { web: number; worker: number };
-  after: { web: number; worker: number };
+  rest: Memory;
+  after: Memory;
   submitted?: number;
   started?: number;
   small?: { load: Load; plan: Plan };
@@ -254,7 +254,7 @@ function write(r: Results): string {
   const row = (name: string, l: Load) => `| ${name} | ${round(l.rps)} | ${l.p50} | ${l.p99} | ${l.requests} | ${l.failures} |`;
   const planSummary = (p: Plan) => p.text.split('\n').filter((l) => !/^\s*(Buffers|Planning|Heap Blocks)/.test(l)).slice(0, 14).join('\n');
   const ms = (values: number[], p: number) => Math.round(percentile(values, p));
-  const cpuTotal = r.cpu.web + r.cpu.worker + r.cpu.temporal + r.cpu.postgres + r.cpu.bench;
+  const cpuTotal = r.cpu.web + r.cpu.worker + r.cpu.chromium + r.cpu.temporal + r.cpu.postgres + r.cpu.bench;
   const per = (s: number) => round((s / r.e2e.requests) * 1000);
   const text = `# Benchmarks
 
@@ -323,6 +323,7 @@ CPU during the end-to-end run, per completed request:
 |---|---|---|
 | web app | ${per(r.cpu.web)} | ${pct(r.cpu.web / cpuTotal)} |
 | worker | ${per(r.cpu.worker)} | ${pct(r.cpu.worker / cpuTotal)} |
+| Chromium, printing the documents for the worker | ${per(r.cpu.chromium)} | ${pct(r.cpu.chromium / cpuTotal)} |
 | Temporal dev server | ${per(r.cpu.temporal)} | ${pct(r.cpu.temporal / cpuTotal)} |
 | PostgreSQL | ${per(r.cpu.postgres)} | ${pct(r.cpu.postgres / cpuTotal)} |
 | bench process (citizens, clerks, sandbox) | ${per(r.cpu.bench)} | ${pct(r.cpu.bench / cpuTotal)} |
@@ -381,10 +382,42 @@ ${r.cluster ? clusterSection(r) : ''}
 | web | ${round(r.rest.web)} MiB | ${round(r.after.web)} MiB |
 | worker | ${round(r.rest.worker)} MiB | ${round(r.after.worker)} MiB |
 | web + worker | ${round(r.rest.web + r.rest.worker)} MiB | ${round(r.after.web + r.after.worker)} MiB (target ≤ 300) |
+| Chromium, printing for the worker (its processes summed) | ${round(r.rest.chromium)} MiB | ${round(r.after.chromium)} MiB |
+
+What the worker's resident memory is made of (from its \`/metrics\`): the V8 heap it has taken (of which in use),
+memory outside the heap that JavaScript holds (buffers), and the rest — the Temporal Core SDK (Rust), V8's own
+code and the Node runtime.
+
+| worker | at rest | after the load |
+|---|---|---|
+| V8 heap taken (in use) | ${round(r.rest.heap.total)} (${round(r.rest.heap.used)}) MiB | ${round(r.after.heap.total)} (${round(r.after.heap.used)}) MiB |
+| outside the heap, held by JavaScript | ${round(r.rest.heap.external)} MiB | ${round(r.after.heap.external)} MiB |
+| the rest (Core SDK, code, runtime) | ${round(r.rest.worker - r.rest.heap.total - r.rest.heap.external)} MiB | ${round(r.after.worker - r.after.heap.total - r.after.heap.external)} MiB |
 `;
   const file = path.join(__dirname, 'RESULTS.md');
   fs.writeFileSync(file, text);
   return file;
+}
+
+interface Memory {
+  web: number;
+  worker: number;
+  chromium: number;
+  /** the worker's V8 heap, MiB */
+  heap: { used: number; total: number; external: number };
+}
+
+/** RSS of the web app, the worker and its Chromium, and the worker's heap as its /metrics reports it. */
+async function memoryOf(web: AppProcess, worker: AppProcess): Promise<Memory> {
+  const port = /"httpPort":(\d+)/.exec(worker.output())?.[1];
+  const metrics = port ? await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '') : '';
+  const mib = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'm').exec(metrics)?.[1] ?? NaN) / 1048576;
+  return {
+    web: web.rssMiB(),
+    worker: worker.rssMiB(),
+    chromium: chromiumRssMiB(worker.appPid()),
+    heap: { used: mib('nodejs_heap_size_used_bytes'), total: mib('nodejs_heap_size_total_bytes'), external: mib('nodejs_external_memory_bytes') },
+  };
 }
 
 main().then(
