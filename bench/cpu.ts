@@ -85,13 +85,16 @@ export function cpuBetween(before: CpuParts, after: CpuParts): CpuParts {
   };
 }
 
-/** Resident memory (MiB) of the Chromium processes under `root`, summed: pages they share are counted in each. */
+/**
+ * Memory (MiB) of the Chromium processes under `root`: their proportional set sizes summed, so pages they share
+ * are counted once between them (their RSS summed would count them in each).
+ */
 export function chromiumRssMiB(root: number): number {
   let kib = 0;
   for (const pid of treeOf(root)) {
     if (!/chrom/i.test(commandOf(pid))) continue;
     try {
-      kib += Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+      kib += Number(/^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
     } catch {
       // gone meanwhile
     }
