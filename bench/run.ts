@@ -235,7 +235,7 @@ function clusterSection(r: Results): string {
 
 \`npm run start:cluster\` in the same run, on the same machine: one PostgreSQL holding the desk's and Temporal's
 databases, the Temporal server v1.29.1 as four processes (frontend, history with 4 shards, matching, worker),
-two workers and two web replicas (\`NODE_ENV=production\`, ${r.compiled ? 'compiled, plain \`node\`' : 'run through tsx'}) behind nginx with
+two workers and two web replicas (\`NODE_ENV=production\`, ${r.compiled ? 'compiled, plain `node`' : 'run through tsx'}) behind nginx with
 \`deploy/nginx.conf\`. Every request below goes through nginx. The single-process column is the desk measured
 above: one web app, one worker, the Temporal dev server on SQLite. On two cores the cluster's extra processes
 share the same CPUs, so this shows what the topology costs here, not what it gains on more machines.
