@@ -133,7 +133,8 @@ test('200 citizens submit and a clerk approves while a web replica, a worker and
     const kill = async (name: ClusterProcess) => {
       const undecided = CROWD - (await count({ status: 'in_progress' }));
       const restart = await cluster.kill(name, 'SIGKILL');
-      kills.push({ name, killedAt: Date.now() - restart.downMs, backAt: Date.now(), undecided });
+      // The launcher's own times: this process, busy with 200 citizens, may read its answer late.
+      kills.push({ name, killedAt: restart.killedAt, backAt: restart.backAt, undecided });
     };
     await eventually(async () => codes().length >= 40, 300_000, '40 submissions');
     await kill('web-1');
@@ -156,7 +157,8 @@ test('200 citizens submit and a clerk approves while a web replica, a worker and
   // Every 5xx or dropped connection came while a web replica or Temporal's history was down (or catching up
   // right after): never from a worker's death, never outside a fault.
   const grace: Partial<Record<ClusterProcess, number>> = { 'web-1': 5_000, 'temporal-history': 45_000 };
-  const unexplained = failures.filter((f) => !kills.some((k) => k.name in grace && f.at >= k.killedAt - 1000 && f.at <= k.backAt + grace[k.name]!));
+  // A failure is explained when its attempt was under way at some moment of a fault's window.
+  const unexplained = failures.filter((f) => !kills.some((k) => k.name in grace && f.at >= k.killedAt - 1000 && f.sentAt <= k.backAt + grace[k.name]!));
   expect(unexplained).toEqual([]);
   expect(outcomes.filter((s) => s !== 200 && s !== 409 && s !== 404)).toEqual([]);
 

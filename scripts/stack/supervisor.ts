@@ -18,6 +18,9 @@ export interface Restart {
   pid: number;
   /** from the kill to the new process being ready */
   downMs: number;
+  /** when the signal was sent and when the new process answered, by this machine's clock (ms since the epoch) */
+  killedAt: number;
+  backAt: number;
 }
 
 export interface Supervised {
@@ -78,7 +81,8 @@ export async function supervise(name: string, launch: () => Promise<Handle>, log
       const killedAt = Date.now();
       signal(killedPid, sig);
       const handle = await back;
-      return { killedPid, pid: handle.pid, downMs: Date.now() - killedAt };
+      const backAt = Date.now();
+      return { killedPid, pid: handle.pid, downMs: backAt - killedAt, killedAt, backAt };
     },
     async stop() {
       stopping = true;

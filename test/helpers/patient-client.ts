@@ -4,6 +4,8 @@
 import type { Browser, Page } from '../../scripts/stack/http-browser';
 
 export interface Failure {
+  /** when the attempt was sent, and when its failure came back */
+  sentAt: number;
   at: number;
   method: 'GET' | 'POST';
   path: string;
@@ -17,15 +19,16 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function patiently(method: Failure['method'], path: string, failures: Failure[], attempt: () => Promise<Page>): Promise<Page> {
   for (let tries = 1; ; tries++) {
     let page: Page;
+    const sentAt = Date.now();
     try {
       page = await attempt();
     } catch (error) {
-      failures.push({ at: Date.now(), method, path, status: String((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message) });
+      failures.push({ sentAt, at: Date.now(), method, path, status: String((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message) });
       if (tries >= ATTEMPTS) throw error;
       await sleep(500 + Math.random() * 500);
       continue;
     }
-    if (page.status >= 500) failures.push({ at: Date.now(), method, path, status: page.status });
+    if (page.status >= 500) failures.push({ sentAt, at: Date.now(), method, path, status: page.status });
     if (!RETRYABLE.has(page.status) || tries >= ATTEMPTS) return page;
     await sleep(500 + Math.random() * 500);
   }
