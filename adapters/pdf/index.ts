@@ -19,7 +19,7 @@ interface Slot {
 
 /**
  * One browser per worker, started on the first document and started again if it died. Its pages are kept
- * and reused: opening a context and a page for each document cost about twice the printing itself. The
+ * and reused: opening a context and a page for each document cost about five times the printing itself. The
  * context is offline, and each document replaces the whole content of the page it is printed on.
  */
 export function chromiumPdfEngine(executablePath: string): PdfEngine {
